@@ -1,0 +1,23 @@
+/**
+ * An immutable in-memory snapshot of the configuration the request path reads: built from
+ * the store at start and rebuilt after every admin write or change notice. The request path
+ * never queries the database for configuration.
+ */
+import type { ApiKeyRecord, App, Deployment, ModelAlias, ProviderRecord, Tenant } from './domain.js';
+
+export interface Catalog {
+  readonly version: number;
+  readonly providers: ReadonlyMap<string, ProviderRecord>;
+  readonly deployments: ReadonlyMap<string, Deployment>;
+  readonly aliases: ReadonlyMap<string, ModelAlias>;
+  readonly tenants: ReadonlyMap<string, Tenant>;
+  readonly apps: ReadonlyMap<string, App>;
+  /** sha256 hex → key record. */
+  readonly keysByHash: ReadonlyMap<string, ApiKeyRecord>;
+  /** Resolved provider secrets by provider id. Never serialised. */
+  readonly secrets: ReadonlyMap<string, string>;
+}
+
+export interface CatalogSource {
+  current(): Catalog;
+}

@@ -1,0 +1,179 @@
+/**
+ * Domain model shared by storage, gateway and admin (DESIGN.md §3). Plain data only.
+ * Money is integer micro-units (1 USD = 1_000_000 micro-USD); time is UTC epoch milliseconds.
+ */
+
+export type Tier = 'premium' | 'standard' | 'economy';
+export const TIERS: readonly Tier[] = ['premium', 'standard', 'economy'];
+
+export type BizLevel = 'premium' | 'normal' | 'economy';
+export const BIZ_LEVELS: readonly BizLevel[] = ['premium', 'normal', 'economy'];
+
+export type CostPreference = 'low' | 'high';
+
+export type Currency = 'USD' | 'CNY';
+
+/** Well-known capability tags; deployments may carry others. */
+export const CAPABILITIES = ['multilingual', 'code', 'long_context', 'vision', 'function_calling', 'json', 'embeddings', 'reasoning'] as const;
+
+/** Prices in micro-units of `currency` per one million tokens. */
+export interface Price {
+  currency: Currency;
+  inputPerMTok: number;
+  outputPerMTok: number;
+  /** Price of cached input tokens; defaults to `inputPerMTok`. */
+  cachedInputPerMTok?: number;
+  /** Price of cache-write input tokens; defaults to `inputPerMTok`. */
+  cacheWritePerMTok?: number;
+}
+
+export interface DeploymentLimits {
+  rpm?: number;
+  tpm?: number;
+  concurrency?: number;
+}
+
+export type DeploymentStatus = 'enabled' | 'disabled' | 'draining';
+
+export interface ProviderRecord {
+  /** Operator-chosen id, e.g. `openai-main`. */
+  id: string;
+  /** Adapter kind: openai, azure-openai, anthropic, deepseek, zhipu, qwen, moonshot, volcengine, openai-compatible, simulator. */
+  kind: string;
+  baseUrl?: string;
+  /**
+   * Where the secret comes from: `env:NAME` (read at start) or `stored` (encrypted in the
+   * database). Undefined: no credential (simulator, local vLLM).
+   */
+  credentialRef?: string;
+  headers: Record<string, string>;
+  options: Record<string, string | number | boolean>;
+  /** Allow private-range addresses (self-hosted models). Cloud metadata is always refused. */
+  allowPrivateNetwork: boolean;
+}
+
+export interface Deployment {
+  /** Unique id, e.g. `gpt-4o@openai-main`. */
+  id: string;
+  providerId: string;
+  /** Upstream model name. */
+  model: string;
+  tier: Tier;
+  capabilities: string[];
+  contextWindow: number;
+  maxOutputTokens?: number;
+  /** Undefined price: the deployment is *unpriced* and every row it writes is flagged. */
+  price?: Price;
+  limits: DeploymentLimits;
+  weight: number;
+  /** 0..1 quality score used by the scheduler; defaults by tier. */
+  quality?: number;
+  status: DeploymentStatus;
+}
+
+export interface AliasMember {
+  deploymentId: string;
+  weight: number;
+  /** A gray-release member: gets `weight` share of end users (sticky) until promoted or rolled back. */
+  canary?: boolean;
+}
+
+/** A logical model name: a pool of deployments. Weights also express gray releases. */
+export interface ModelAlias {
+  name: string;
+  description?: string;
+  members: AliasMember[];
+}
+
+export interface Tenant {
+  id: string;
+  name: string;
+  status: 'active' | 'suspended';
+  createdAt: number;
+}
+
+export interface AppDefaults {
+  bizLevel?: BizLevel;
+  costPreference?: CostPreference;
+  /** Empty / undefined: every model. Entries are alias names or deployment ids or upstream model names. */
+  allowedModels?: string[];
+  capabilities?: string[];
+}
+
+export interface App {
+  id: string;
+  tenantId: string;
+  name: string;
+  defaults: AppDefaults;
+  createdAt: number;
+}
+
+export interface ApiKeyRecord {
+  id: string;
+  tenantId: string;
+  appId: string;
+  name: string;
+  /** Display prefix, e.g. `zs-abc12345`; the only part of the key ever shown again. */
+  prefix: string;
+  /** sha256 hex of the full key. */
+  hash: string;
+  /** Undefined / empty: inherits the app's allowed models. */
+  allowedModels?: string[];
+  expiresAt?: number;
+  revokedAt?: number;
+  createdAt: number;
+}
+
+/** Who is calling, resolved from a virtual key. */
+export interface Principal {
+  tenantId: string;
+  appId: string;
+  keyId: string;
+  keyPrefix: string;
+  /** Effective allow-list (key's, else app's); undefined = everything. */
+  allowedModels?: string[];
+  defaults: AppDefaults;
+  /** Free-form end-user tag from the request (`user`, `metadata.user_id`, `x-end-user`). */
+  endUser?: string;
+}
+
+export type UsageStatus = 'ok' | 'upstream_error' | 'client_aborted' | 'timeout' | 'rejected';
+
+/** One ledger row per upstream attempt that may cost money (DESIGN.md §6.2). */
+export interface UsageEvent {
+  requestId: string;
+  attempt: number;
+  startedAt: number;
+  finishedAt: number;
+  tenantId: string;
+  appId: string;
+  keyId: string;
+  endUser?: string;
+  plugin?: string;
+  promptRef?: string;
+  /** What the client asked for (alias, deployment id or `auto`). */
+  requestedModel: string;
+  deploymentId: string;
+  providerId: string;
+  upstreamModel: string;
+  /** Short machine reason of the routing decision. */
+  decision?: string;
+  bizLevel?: BizLevel;
+  stream: boolean;
+  status: UsageStatus;
+  /** Error code when status is not `ok`. */
+  errorCode?: string;
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens: number;
+  cacheWriteTokens: number;
+  reasoningTokens: number;
+  usageSource: 'provider' | 'estimated' | 'none';
+  /** Integer micro-units of `currency`; 0 with `unpriced = true` when the deployment has no price. */
+  costMicros: number;
+  currency: Currency;
+  unpriced: boolean;
+  latencyMs: number;
+  /** Time to first token (streams) or first byte; undefined when nothing arrived. */
+  ttftMs?: number;
+}
