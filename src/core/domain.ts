@@ -69,6 +69,11 @@ export interface Deployment {
   /** 0..1 quality score used by the scheduler; defaults by tier. */
   quality?: number;
   status: DeploymentStatus;
+  /**
+   * Per-deployment adapter options, merged over the provider's `options` into
+   * `UpstreamTarget.options` (e.g. simulator `latencyMs` / `tokensPerSecond`, Azure `apiVersion`).
+   */
+  options?: Record<string, string | number | boolean>;
 }
 
 export interface AliasMember {
@@ -105,6 +110,21 @@ export interface App {
   tenantId: string;
   name: string;
   defaults: AppDefaults;
+  createdAt: number;
+}
+
+export type AdminRole = 'platform_admin' | 'tenant_admin' | 'viewer';
+export const ADMIN_ROLES: readonly AdminRole[] = ['platform_admin', 'tenant_admin', 'viewer'];
+
+/** An admin API / console user. Only a scrypt hash of the password is stored. */
+export interface AdminUser {
+  id: string;
+  username: string;
+  /** `scrypt$<N>$<r>$<p>$<salt b64>$<hash b64>` (see governance/admin-password.ts). */
+  passwordHash: string;
+  role: AdminRole;
+  /** Required for `tenant_admin`; undefined for platform-wide roles. */
+  tenantId?: string;
   createdAt: number;
 }
 

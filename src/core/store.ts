@@ -5,6 +5,7 @@
  * through the batched LedgerWriter and the catalog reload.
  */
 import type {
+  AdminUser,
   ApiKeyRecord,
   App,
   Deployment,
@@ -21,6 +22,7 @@ export interface UsageQuery {
   appId?: string;
   keyId?: string;
   requestId?: string;
+  /** Undefined: every matching row. Rows are ordered by `startedAt`, then insertion order. */
   limit?: number;
 }
 
@@ -52,12 +54,21 @@ export interface HubStore {
   updateApiKey(record: ApiKeyRecord): Promise<void>;
   findApiKeyByHash(hash: string): Promise<ApiKeyRecord | undefined>;
 
-  /** Appends ledger rows in one transaction. */
+  /**
+   * Appends ledger rows in one transaction. `(requestId, attempt)` identifies a row: a row
+   * whose pair is already stored is skipped, so a retried batch never duplicates.
+   */
   insertUsage(events: UsageEvent[]): Promise<void>;
   queryUsage(query: UsageQuery): Promise<UsageEvent[]>;
 
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;
+
+  listAdminUsers(): Promise<AdminUser[]>;
+  findAdminUserByUsername(username: string): Promise<AdminUser | undefined>;
+  /** Fails with a unique-violation if id or username exists. */
+  insertAdminUser(record: AdminUser): Promise<void>;
+  updateAdminUser(record: AdminUser): Promise<void>;
 
   close(): Promise<void>;
 }
