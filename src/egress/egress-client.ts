@@ -1,0 +1,165 @@
+/**
+ * The one outbound HTTP client (the `Egress` port of core/egress.ts), built on undici Agents:
+ * keep-alive connection pools per origin, connect / first-byte / idle timeouts, and the
+ * address policy of egress-address-policy.ts enforced on the resolved address at connect time.
+ */
+import { Agent } from 'undici';
+import type { IncomingHttpHeaders } from 'node:http';
+import { isIP } from 'node:net';
+import { HubError } from '../core/errors.js';
+import type { Egress, EgressRequest, EgressResponse } from '../core/egress.js';
+import { createAddressPolicy, describeDenial, normaliseIp, type AddressPolicy } from './egress-address-policy.js';
+import { abortError, toEgressError } from './egress-errors.js';
+import { createPolicyLookup } from './egress-lookup.js';
+
+export interface EgressOptions {
+  /** TCP (+TLS) connect must finish within this time. Default 5000 ms. */
+  connectTimeoutMs?: number;
+  /** Response headers must arrive within this time after the request is sent (undici `headersTimeout`). Default 60000 ms. */
+  firstByteTimeoutMs?: number;
+  /** Max silence between body chunks (undici `bodyTimeout`). Default 60000 ms. */
+  idleTimeoutMs?: number;
+  /** Default for calls that do not say: may private / loopback addresses be reached? Default false. */
+  allowPrivateNetwork?: boolean;
+  /** Max open connections per origin. Default: unlimited (undici default). */
+  maxConnectionsPerOrigin?: number;
+  /** How long an idle keep-alive connection is kept. Default 30000 ms (server hints may lower it). */
+  keepAliveTimeoutMs?: number;
+  /** Extra refused destinations: IPs, CIDRs (`10.1.0.0/16`), host names, `.example.com` suffixes. */
+  denyList?: readonly string[];
+}
+
+const DEFAULTS = { connectTimeoutMs: 5_000, firstByteTimeoutMs: 60_000, idleTimeoutMs: 60_000, keepAliveTimeoutMs: 30_000 };
+
+/** Hop-by-hop and routing headers a caller may never set on an upstream call. */
+const FORBIDDEN_HEADERS = new Set(['host', 'connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'te', 'proxy-authorization', 'proxy-connection', 'content-length']);
+
+interface Target {
+  url: URL;
+  /** Host name without IPv6 brackets, for the policy and for messages. */
+  host: string;
+}
+
+function parseTarget(rawUrl: string, policy: AddressPolicy, allowPrivate: boolean): Target {
+  let url: URL;
+  try {
+    url = new URL(rawUrl);
+  } catch (err) {
+    throw new HubError('internal_error', 'the upstream URL is not a valid URL; check the provider base URL', { cause: err });
+  }
+  const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new HubError('egress_denied', `egress denied: '${host}' uses protocol ${url.protocol}; only http and https are allowed`);
+  }
+  // Literal IPs never go through DNS lookup, so check them here.
+  const reason = isIP(host) ? policy.checkAddress(normaliseIp(host), allowPrivate) : policy.checkHostname(host);
+  if (reason) throw new HubError('egress_denied', describeDenial(host, reason));
+  return { url, host };
+}
+
+function outboundHeaders(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (!FORBIDDEN_HEADERS.has(name.toLowerCase())) out[name] = value;
+  }
+  return out;
+}
+
+function inboundHeaders(headers: IncomingHttpHeaders): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+async function* guardedBody(body: AsyncIterable<Uint8Array>, host: string, signal: AbortSignal | undefined): AsyncGenerator<Uint8Array> {
+  try {
+    for await (const chunk of body) yield chunk;
+  } catch (err) {
+    throw toEgressError(err, host, signal, 'body');
+  }
+}
+
+interface UndiciBody extends AsyncIterable<Uint8Array> {
+  dump(opts?: { limit: number }): Promise<void>;
+}
+
+function wrapResponse(status: number, headers: IncomingHttpHeaders, body: UndiciBody, host: string, signal: AbortSignal | undefined): EgressResponse {
+  const chunks = guardedBody(body, host, signal);
+  return {
+    status,
+    headers: inboundHeaders(headers),
+    body: chunks,
+    async text() {
+      const decoder = new TextDecoder();
+      let out = '';
+      for await (const chunk of chunks) out += decoder.decode(chunk, { stream: true });
+      return out + decoder.decode();
+    },
+    async dump() {
+      try {
+        await body.dump();
+      } catch {
+        // The connection is discarded either way; nothing for the caller to do.
+      }
+    },
+  };
+}
+
+export function createEgress(options: EgressOptions = {}): Egress {
+  const opts = { ...DEFAULTS, ...stripUndefined(options) };
+  const policy = createAddressPolicy({ denyList: options.denyList ?? [] });
+  const agents = new Map<boolean, Agent>();
+
+  // One agent per private-network setting: the policy lives in the socket lookup, so pools
+  // must not be shared between calls that allow private addresses and calls that don't.
+  function agentFor(allowPrivate: boolean): Agent {
+    let agent = agents.get(allowPrivate);
+    if (!agent) {
+      agent = new Agent({
+        connectTimeout: opts.connectTimeoutMs,
+        headersTimeout: opts.firstByteTimeoutMs,
+        bodyTimeout: opts.idleTimeoutMs,
+        keepAliveTimeout: opts.keepAliveTimeoutMs,
+        ...(options.maxConnectionsPerOrigin ? { connections: options.maxConnectionsPerOrigin } : {}),
+        connect: { timeout: opts.connectTimeoutMs, lookup: createPolicyLookup(policy, allowPrivate) },
+      });
+      agents.set(allowPrivate, agent);
+    }
+    return agent;
+  }
+
+  return {
+    async request(req: EgressRequest): Promise<EgressResponse> {
+      const allowPrivate = req.allowPrivateNetwork ?? options.allowPrivateNetwork ?? false;
+      const { url, host } = parseTarget(req.url, policy, allowPrivate);
+      if (req.signal?.aborted) throw abortError(req.signal, host);
+      try {
+        const res = await agentFor(allowPrivate).request({
+          origin: url.origin,
+          path: `${url.pathname}${url.search}`,
+          method: req.method,
+          headers: outboundHeaders(req.headers),
+          body: req.body ?? null,
+          signal: req.signal ?? null,
+          headersTimeout: req.firstByteTimeoutMs ?? opts.firstByteTimeoutMs,
+          bodyTimeout: req.idleTimeoutMs ?? opts.idleTimeoutMs,
+        });
+        return wrapResponse(res.statusCode, res.headers, res.body, host, req.signal);
+      } catch (err) {
+        throw toEgressError(err, host, req.signal, 'request');
+      }
+    },
+    async close(): Promise<void> {
+      const all = [...agents.values()];
+      agents.clear();
+      await Promise.all(all.map((a) => a.close()));
+    },
+  };
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
