@@ -1,0 +1,404 @@
+/**
+ * The engine, in request order (DESIGN.md §1): resolve candidates → plan (scheduler) →
+ * attempt loop (resilience) → provider adapter → accounting (one ledger row per attempt).
+ * Tenancy (authentication) happens before, in the HTTP shell, which hands over a Principal.
+ *
+ * Streams: the attempt loop runs until the FIRST event arrives; only then does the caller
+ * send response headers. After that there is no retry and no fallback: a failure ends the
+ * stream with an error (the caller writes a well-formed SSE error event).
+ */
+import type { CatalogSource } from '../core/catalog.js';
+import type {
+  ChatRequest,
+  ChatResponse,
+  ChatStreamEvent,
+  EmbeddingRequest,
+  EmbeddingResponse,
+  Usage,
+} from '../core/chat.js';
+import type { Deployment, Principal, UsageEvent, UsageStatus } from '../core/domain.js';
+import type { Egress } from '../core/egress.js';
+import { HubError, toHubError } from '../core/errors.js';
+import type { Clock, LedgerWriter, Logger } from '../core/ports.js';
+import type { ProviderAdapter, UpstreamCall } from '../core/provider.js';
+import type { RoutingHints } from '../core/routing-hints.js';
+import type { AttemptResult, RoutePlan, RouteRequest, Scheduler } from '../core/scheduling.js';
+import { estimateEmbeddingUsage, estimateUsage } from './accounting/estimate-usage.js';
+import { OutputAccumulator } from './accounting/output-accumulator.js';
+import { buildUsageEvent } from './accounting/usage-row.js';
+import { createAttemptSignal } from './resilience/attempt-signal.js';
+import { DEFAULT_RETRY_OPTIONS, decideNextStep, type RetryOptions } from './resilience/retry-policy.js';
+import { estimateInputTokens, estimateTextTokens } from './routing/estimate-tokens.js';
+import { resolveCandidates, type RequestKind } from './routing/resolve-candidates.js';
+import { buildRouteRequest, inferCapabilities } from './routing/route-request.js';
+import { summarizeRoute, type AttemptSummary, type RouteSummary, type TraceStore } from './routing/route-summary.js';
+
+export interface GatewayOptions {
+  retry: RetryOptions;
+  /** Per-try timeout of a non-stream attempt (whole response). Default 120 s. */
+  attemptTimeoutMs: number;
+  /** A stream's first event must arrive within this. Default 30 s. */
+  firstByteTimeoutMs: number;
+  /** Max silence inside a stream. Default 60 s. */
+  idleTimeoutMs: number;
+}
+
+export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = {
+  retry: DEFAULT_RETRY_OPTIONS,
+  attemptTimeoutMs: 120_000,
+  firstByteTimeoutMs: 30_000,
+  idleTimeoutMs: 60_000,
+};
+
+export interface GatewayDeps {
+  catalog: CatalogSource;
+  /** Adapters by provider kind. */
+  adapters: ReadonlyMap<string, ProviderAdapter>;
+  scheduler: Scheduler;
+  egress: Egress;
+  ledger: LedgerWriter;
+  clock: Clock;
+  random: () => number;
+  logger: Logger;
+  traces: TraceStore;
+  options: GatewayOptions;
+  /** Observer of every ledger row (metrics). */
+  onUsage?: (event: UsageEvent) => void;
+}
+
+export interface RequestContext {
+  requestId: string;
+  principal: Principal;
+  hints: RoutingHints;
+  /** Aborted when the client goes away. */
+  signal: AbortSignal;
+  receivedAt: number;
+  plugin?: string;
+  promptRef?: string;
+}
+
+/** Non-stream result: the response with the BILLED usage (estimated if the upstream gave none). */
+export interface ChatOutcome {
+  response: ChatResponse & { usage: Usage };
+  route: RouteSummary;
+}
+
+/**
+ * An opened stream. `events` yields message-start, deltas, finish, then exactly one `usage`
+ * (the billed usage), then ends — or throws a HubError after the ledger row is written.
+ */
+export interface StreamOutcome {
+  route: RouteSummary;
+  events: AsyncIterable<ChatStreamEvent>;
+}
+
+export interface EmbeddingOutcome {
+  response: EmbeddingResponse & { usage: Usage };
+  route: RouteSummary;
+}
+
+interface Planned {
+  plan: RoutePlan;
+  routeRequest: RouteRequest;
+}
+
+interface AttemptEnv {
+  deployment: Deployment;
+  adapter: ProviderAdapter;
+  call: UpstreamCall;
+  attempt: number;
+  startedAt: number;
+  disarmTimeout(): void;
+  /** Releases the attempt's timer and client-abort listener. */
+  dispose(): void;
+}
+
+const FAILED_STATUS: Partial<Record<string, UsageStatus>> = {
+  client_closed_request: 'client_aborted',
+  upstream_timeout: 'timeout',
+  deadline_exceeded: 'timeout',
+};
+
+function feedbackResult(err: HubError): AttemptResult {
+  if (err.code === 'upstream_rate_limited') return 'throttled';
+  if (err.code === 'upstream_timeout') return 'timeout';
+  if (!err.failover && !err.retryable) return 'client_error';
+  return 'error';
+}
+
+/** Turns "every candidate filtered out" into the most useful client error. */
+function emptyPlanError(model: string, plan: RoutePlan, routeRequest: RouteRequest): HubError {
+  const removedBy = (fragment: string): boolean =>
+    Object.entries(plan.filtered).some(([name, n]) => n > 0 && name.toLowerCase().includes(fragment));
+  if (removedBy('budget')) return new HubError('budget_exceeded', `No deployment of "${model}" fits the remaining budget.`);
+  if (removedBy('context')) {
+    return new HubError('context_length_exceeded', `The prompt (~${routeRequest.inputTokens} tokens) plus max tokens (${routeRequest.maxOutputTokens}) exceed the context window of every deployment of "${model}".`);
+  }
+  if (removedBy('capab')) {
+    return new HubError('invalid_request', `No deployment of "${model}" has the required capabilities: ${routeRequest.capabilities.join(', ')}.`, { param: 'model' });
+  }
+  if (removedBy('cost')) return new HubError('budget_exceeded', `No deployment of "${model}" fits the request's max cost.`);
+  return new HubError('no_deployment_available', `Every deployment of "${model}" is currently unavailable (unhealthy, throttled or at capacity). Retry later.`);
+}
+
+export class Gateway {
+  constructor(private readonly deps: GatewayDeps) {}
+
+  async chat(ctx: RequestContext, req: ChatRequest): Promise<ChatOutcome> {
+    const planned = this.planChat(ctx, req);
+    const { value, route } = await this.runAttempts(ctx, req.model, planned, false, async (env) => {
+      const response = await env.adapter.chat(req, env.call);
+      const usage = response.usage ?? estimateUsage(req, {
+        text: response.content ?? '',
+        reasoning: response.reasoning ?? '',
+        toolCalls: response.toolCalls,
+      });
+      this.finishAttempt(ctx, planned, env, req.model, false, { status: 'ok', usage });
+      return { ...response, usage };
+    });
+    return { response: value, route };
+  }
+
+  async openStream(ctx: RequestContext, req: ChatRequest): Promise<StreamOutcome> {
+    const planned = this.planChat(ctx, req);
+    let routeRef: RouteSummary | undefined;
+    const opened = await this.runAttempts(ctx, req.model, planned, true, async (env) => {
+      const iterator = env.adapter.streamChat(req, env.call)[Symbol.asyncIterator]();
+      const first = await iterator.next();
+      if (first.done) {
+        throw new HubError('upstream_error', `${env.deployment.id}: the upstream stream ended before any event.`);
+      }
+      env.disarmTimeout();
+      return { iterator, first: first.value, ttftMs: this.deps.clock.now() - env.startedAt, env };
+    });
+    routeRef = opened.route;
+    const { iterator, first, ttftMs, env } = opened.value;
+    return { route: routeRef, events: this.committedStream(ctx, planned, req, env, iterator, first, ttftMs) };
+  }
+
+  async embed(ctx: RequestContext, req: EmbeddingRequest): Promise<EmbeddingOutcome> {
+    const resolved = resolveCandidates(this.deps.catalog.current(), req.model, ctx.principal, 'embedding');
+    const tokens = estimateTextTokens(req.input);
+    const routeRequest = buildRouteRequest({
+      requestId: ctx.requestId, principal: ctx.principal, hints: { ...ctx.hints, capabilities: [] },
+      pinned: resolved.pinned, stream: false, inputTokens: tokens.typical, maxOutputTokens: 0, inferred: [],
+    });
+    routeRequest.capabilities = [];
+    const planned = this.plan(req.model, routeRequest, resolved.candidates);
+    const { value, route } = await this.runAttempts(ctx, req.model, planned, false, async (env) => {
+      if (!env.adapter.embed) {
+        throw new HubError('unsupported_parameter', `Deployment ${env.deployment.id} (${env.adapter.kind}) does not serve embeddings.`);
+      }
+      const response = await env.adapter.embed(req, env.call);
+      const usage = response.usage ?? estimateEmbeddingUsage(req.input);
+      this.finishAttempt(ctx, planned, env, req.model, false, { status: 'ok', usage });
+      return { ...response, usage };
+    });
+    return { response: value, route };
+  }
+
+  private planChat(ctx: RequestContext, req: ChatRequest): Planned {
+    const resolved = resolveCandidates(this.deps.catalog.current(), req.model, ctx.principal, 'chat' satisfies RequestKind);
+    const tokens = estimateInputTokens(req);
+    const routeRequest = buildRouteRequest({
+      requestId: ctx.requestId,
+      principal: ctx.principal,
+      hints: ctx.hints,
+      pinned: resolved.pinned,
+      stream: req.stream,
+      inputTokens: tokens.typical,
+      maxOutputTokens: req.maxTokens,
+      inferred: inferCapabilities(req),
+    });
+    return this.plan(req.model, routeRequest, resolved.candidates);
+  }
+
+  private plan(model: string, routeRequest: RouteRequest, candidates: Parameters<Scheduler['plan']>[1]): Planned {
+    const plan = this.deps.scheduler.plan(routeRequest, candidates);
+    if (plan.attempts.length === 0) throw emptyPlanError(model, plan, routeRequest);
+    return { plan, routeRequest };
+  }
+
+  /**
+   * Runs attempts along the plan until one succeeds (`exec` resolves) or the retry policy stops.
+   * Every failed attempt writes its ledger row and health feedback here; a successful one
+   * does so in `exec` (non-stream) or when the stream ends.
+   */
+  private async runAttempts<T>(
+    ctx: RequestContext,
+    model: string,
+    planned: Planned,
+    stream: boolean,
+    exec: (env: AttemptEnv) => Promise<T>,
+  ): Promise<{ value: T; route: RouteSummary }> {
+    const { plan } = planned;
+    const { options, clock, random } = this.deps;
+    const summaries: AttemptSummary[] = [];
+    let index = 0;
+    for (let attempt = 1; ; attempt++) {
+      const deployment = plan.attempts[index] as Deployment;
+      const timeoutMs = stream ? options.firstByteTimeoutMs : options.attemptTimeoutMs;
+      const attemptSignal = createAttemptSignal(ctx.signal, timeoutMs, stream ? 'send a first token' : 'answer');
+      const startedAt = clock.now();
+      let env: AttemptEnv | undefined;
+      try {
+        env = this.attemptEnv(ctx, deployment, attempt, startedAt, attemptSignal);
+        this.deps.scheduler.attemptStarted(deployment.id);
+        const value = await exec(env);
+        if (!stream) attemptSignal.dispose();
+        summaries.push({ attempt, deploymentId: deployment.id, outcome: 'ok', latencyMs: clock.now() - startedAt });
+        const route = summarizeRoute({ requestId: ctx.requestId, tenantId: ctx.principal.tenantId, requestedModel: model, at: startedAt }, plan, summaries, deployment.id);
+        this.deps.traces.put(route);
+        return { value, route };
+      } catch (thrown) {
+        attemptSignal.dispose();
+        const err = toHubError(attemptSignal.signal.aborted && !(thrown instanceof HubError) ? attemptSignal.signal.reason : thrown);
+        summaries.push({ attempt, deploymentId: deployment.id, outcome: 'error', errorCode: err.code, latencyMs: clock.now() - startedAt });
+        if (env) {
+          this.finishAttempt(ctx, planned, env, model, stream, { status: FAILED_STATUS[err.code] ?? 'upstream_error', errorCode: err.code }, err);
+        }
+        if (ctx.signal.aborted) throw new HubError('client_closed_request', 'The client closed the request.');
+        const step = decideNextStep(err, attempt, index, plan.attempts.length, options.retry, random);
+        if (step.action === 'stop') {
+          this.deps.traces.put(summarizeRoute({ requestId: ctx.requestId, tenantId: ctx.principal.tenantId, requestedModel: model, at: startedAt }, plan, summaries, deployment.id));
+          throw err;
+        }
+        this.deps.logger.info({ requestId: ctx.requestId, deployment: deployment.id, code: err.code, attempt }, 'attempt failed; trying again');
+        if (step.delayMs > 0) await sleep(step.delayMs, ctx.signal);
+        index = step.index;
+      }
+    }
+  }
+
+  private attemptEnv(
+    ctx: RequestContext,
+    deployment: Deployment,
+    attempt: number,
+    startedAt: number,
+    attemptSignal: ReturnType<typeof createAttemptSignal>,
+  ): AttemptEnv {
+    const catalog = this.deps.catalog.current();
+    const provider = catalog.providers.get(deployment.providerId);
+    if (!provider) throw new HubError('internal_error', `deployment ${deployment.id} references a missing provider`);
+    const adapter = this.deps.adapters.get(provider.kind);
+    if (!adapter) throw new HubError('internal_error', `no adapter for provider kind ${provider.kind}`);
+    const apiKey = catalog.secrets.get(provider.id);
+    const call: UpstreamCall = {
+      target: {
+        deploymentId: deployment.id,
+        baseUrl: provider.baseUrl ?? adapter.defaultBaseUrl,
+        model: deployment.model,
+        ...(apiKey !== undefined ? { apiKey } : {}),
+        headers: provider.headers,
+        options: provider.options,
+        allowPrivateNetwork: provider.allowPrivateNetwork,
+      },
+      egress: this.deps.egress,
+      signal: attemptSignal.signal,
+      requestId: ctx.requestId,
+      firstByteTimeoutMs: this.deps.options.firstByteTimeoutMs,
+      idleTimeoutMs: this.deps.options.idleTimeoutMs,
+    };
+    return {
+      deployment, adapter, call, attempt, startedAt,
+      disarmTimeout: () => attemptSignal.disarmTimeout(),
+      dispose: () => attemptSignal.dispose(),
+    };
+  }
+
+  /** Ledger row + health feedback for one attempt. Exactly once per dispatched attempt. */
+  private finishAttempt(
+    ctx: RequestContext,
+    planned: Planned,
+    env: AttemptEnv,
+    model: string,
+    stream: boolean,
+    outcome: { status: UsageStatus; usage?: Usage; errorCode?: string; ttftMs?: number },
+    err?: HubError,
+  ): void {
+    const finishedAt = this.deps.clock.now();
+    const event = buildUsageEvent({
+      requestId: ctx.requestId,
+      attempt: env.attempt,
+      startedAt: env.startedAt,
+      finishedAt,
+      principal: ctx.principal,
+      requestedModel: model,
+      deployment: env.deployment,
+      decision: planned.plan.reason,
+      bizLevel: planned.routeRequest.bizLevel,
+      stream,
+      status: outcome.status,
+      ...(outcome.errorCode !== undefined ? { errorCode: outcome.errorCode } : {}),
+      ...(outcome.usage !== undefined ? { usage: outcome.usage } : {}),
+      ...(outcome.ttftMs !== undefined ? { ttftMs: outcome.ttftMs } : {}),
+      ...(ctx.plugin !== undefined ? { plugin: ctx.plugin } : {}),
+      ...(ctx.promptRef !== undefined ? { promptRef: ctx.promptRef } : {}),
+    });
+    this.deps.ledger.append(event);
+    this.deps.onUsage?.(event);
+    this.deps.scheduler.attemptFinished({
+      deploymentId: env.deployment.id,
+      result: err ? feedbackResult(err) : outcome.status === 'client_aborted' ? 'client_error' : 'ok',
+      latencyMs: finishedAt - env.startedAt,
+      ...(outcome.ttftMs !== undefined ? { ttftMs: outcome.ttftMs } : {}),
+      ...(err?.retryAfterMs !== undefined ? { retryAfterMs: finishedAt + err.retryAfterMs } : {}),
+    });
+  }
+
+  private async *committedStream(
+    ctx: RequestContext,
+    planned: Planned,
+    req: ChatRequest,
+    env: AttemptEnv,
+    iterator: AsyncIterator<ChatStreamEvent>,
+    first: ChatStreamEvent,
+    ttftMs: number,
+  ): AsyncGenerator<ChatStreamEvent> {
+    const acc = new OutputAccumulator();
+    let status: UsageStatus = 'client_aborted';
+    let failure: HubError | undefined;
+    let upstreamDone = false;
+    try {
+      acc.add(first);
+      if (first.type !== 'usage') yield first;
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) break;
+        acc.add(next.value);
+        if (next.value.type !== 'usage') yield next.value;
+      }
+      upstreamDone = true;
+      if (!acc.sawFinish) yield { type: 'finish', finishReason: 'stop' };
+      status = 'ok';
+      yield { type: 'usage', usage: acc.providerUsage ?? estimateUsage(req, acc) };
+    } catch (thrown) {
+      failure = toHubError(thrown);
+      if (ctx.signal.aborted) failure = new HubError('client_closed_request', 'The client closed the request.');
+      status = FAILED_STATUS[failure.code] ?? 'upstream_error';
+      throw failure;
+    } finally {
+      if (!upstreamDone) await iterator.return?.().catch(() => undefined);
+      env.dispose();
+      const usage = acc.providerUsage ?? estimateUsage(req, acc);
+      this.finishAttempt(ctx, planned, env, req.model, true, {
+        status,
+        usage,
+        ttftMs,
+        ...(failure ? { errorCode: failure.code } : status === 'client_aborted' ? { errorCode: 'client_closed_request' } : {}),
+      }, failure && failure.code !== 'client_closed_request' ? failure : undefined);
+    }
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
