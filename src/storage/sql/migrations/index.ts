@@ -1,0 +1,17 @@
+/**
+ * The static list of migrations (no filesystem scanning, so it works from dist/ and bundles).
+ * Add a new file `NNN-name.ts` and register it here; never edit an applied migration.
+ */
+import type { Migration, MigrationProvider } from 'kysely';
+import type { SqlDialectName } from '../sql-dialect.js';
+import { migration001Initial } from './001-initial.js';
+
+export function hubMigrations(dialect: SqlDialectName): Record<string, Migration> {
+  return {
+    '001-initial': migration001Initial(dialect),
+  };
+}
+
+export function hubMigrationProvider(dialect: SqlDialectName): MigrationProvider {
+  return { getMigrations: async () => hubMigrations(dialect) };
+}
