@@ -20,6 +20,8 @@ export interface RunningHub {
   /** e.g. `http://127.0.0.1:8080` */
   url: string;
   port: number;
+  /** Writes every queued ledger row now (tests, admin). */
+  flushLedger(): Promise<void>;
   /** Graceful stop: stop accepting, finish in-flight requests, flush the ledger, close storage. */
   close(): Promise<void>;
 }
