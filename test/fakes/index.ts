@@ -1,5 +1,6 @@
 /** Fake upstream servers for tests. See README.md in this folder. */
 export { startOpenAiFake } from './openai-fake.js';
+export { startAnthropicFake, anthropicErrorJson } from './anthropic-fake.js';
 export type {
   FakeBehaviour,
   FakeMeter,
