@@ -186,7 +186,7 @@ describe('upstream failures', () => {
 
   it('ends a stream that breaks after the first byte with an error event, no retry, and bills what was sent', async () => {
     const before = (await hub.usage()).length;
-    oa.program({ kind: 'midstream-error', afterChunks: 3, ok: { text: 'a b c d e f g h' } });
+    oa.program({ kind: 'midstream-error', afterChunks: 3, ok: { kind: 'ok', text: 'a b c d e f g h' } });
     const stream = await openai.chat.completions.create({ model: 'gpt', messages: [{ role: 'user', content: 'x' }], stream: true });
     let text = '';
     await expect(async () => {

@@ -7,9 +7,8 @@ import { listUsableModels } from '../../gateway/routing/resolve-candidates.js';
 import { buildRequestContext, principalOf } from '../request-context.js';
 import { anthropicDialect } from './anthropic-dialect.js';
 import { registerChatRoute, type ChatRouteDeps } from './chat-route.js';
-import { encodeOpenAiEmbeddingResponse, parseOpenAiEmbeddingRequest } from './openai/index.js';
 import { modelListEntries } from './model-list.js';
-import { encodeOpenAiModelList } from './openai/index.js';
+import { encodeOpenAiEmbeddingResponse, encodeOpenAiModelList, parseOpenAiEmbeddingRequest } from './openai/index.js';
 import { openAiDialect } from './openai-dialect.js';
 
 export function registerV1Routes(app: FastifyInstance, deps: ChatRouteDeps): void {
@@ -23,7 +22,11 @@ export function registerV1Routes(app: FastifyInstance, deps: ChatRouteDeps): voi
     const ctx = buildRequestContext(request, reply, principal, parsed.hints, deps);
     const outcome = await deps.gateway.embed(ctx, parsed.request);
     reply.header('x-zhongshu-route', formatRouteHeader(outcome.route));
-    return encodeOpenAiEmbeddingResponse(outcome.response, parsed.request);
+    return encodeOpenAiEmbeddingResponse(outcome.response, {
+      model: outcome.response.model,
+      usage: outcome.response.usage,
+      ...(parsed.request.encodingFormat ? { encodingFormat: parsed.request.encodingFormat } : {}),
+    });
   });
 
   app.get('/v1/models', async (request) => {
