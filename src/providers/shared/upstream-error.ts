@@ -33,6 +33,11 @@ export function parseUpstreamErrorBody(text: string): UpstreamErrorDetail | unde
   } catch {
     return undefined;
   }
+  return parseUpstreamErrorValue(json);
+}
+
+/** Like parseUpstreamErrorBody, for an already-parsed JSON value (e.g. an SSE error chunk). */
+export function parseUpstreamErrorValue(json: unknown): UpstreamErrorDetail | undefined {
   const parsed = errorBodySchema.safeParse(json);
   if (!parsed.success) return undefined;
   const d = parsed.data;
@@ -56,6 +61,14 @@ export function parseRetryAfterMs(headers: Record<string, string | undefined>, n
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.ceil(Number(trimmed) * 1000);
   const date = Date.parse(trimmed);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** Vendor error codes/types that mean the same thing whatever the HTTP status. */
+function codeForDetail(detail: UpstreamErrorDetail | undefined): ErrorCode | undefined {
+  if (!detail) return undefined;
+  // OpenAI answers 429 `insufficient_quota` when the account is out of credit: not a rate limit.
+  if (detail.code === 'insufficient_quota' || detail.type === 'insufficient_quota') return 'upstream_insufficient_balance';
+  return undefined;
 }
 
 function codeForStatus(status: number): ErrorCode {
@@ -90,7 +103,7 @@ export interface UpstreamErrorInput {
 
 export function upstreamError(input: UpstreamErrorInput): HubError {
   const detail = parseUpstreamErrorBody(input.bodyText);
-  const code = input.classify?.(input.status, detail) ?? codeForStatus(input.status);
+  const code = input.classify?.(input.status, detail) ?? codeForDetail(detail) ?? codeForStatus(input.status);
   const vendorMessage = detail?.message
     ? scrubSecret(detail.message, input.secret).slice(0, 500)
     : `HTTP ${input.status} with ${input.bodyText.trim() === '' ? 'an empty' : 'a non-JSON'} body`;
@@ -102,4 +115,39 @@ export function upstreamError(input: UpstreamErrorInput): HubError {
       : {}),
     ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
   });
+}
+
+/** Error `type`s some upstreams send inside a 200 stream, mapped without an HTTP status. */
+const EVENT_TYPE_CODES: Record<string, ErrorCode> = {
+  rate_limit_error: 'upstream_rate_limited',
+  rate_limit_exceeded: 'upstream_rate_limited',
+  overloaded_error: 'upstream_overloaded',
+  server_overloaded: 'upstream_overloaded',
+  authentication_error: 'upstream_auth_failed',
+  invalid_request_error: 'upstream_bad_request',
+};
+
+export interface UpstreamEventErrorInput {
+  /** The parsed error payload, e.g. `{"error":{"message","type","code"}}` from an SSE chunk or a 200 body. */
+  payload: unknown;
+  provider: string;
+  secret?: string;
+  /** Same vendor classifier as for HTTP errors; called with `status` 200 (the HTTP status really was 200). */
+  classify?: (status: number, detail: UpstreamErrorDetail | undefined) => ErrorCode | undefined;
+}
+
+/**
+ * An error the upstream reported *inside* a successful response (an SSE `error` chunk, or a
+ * 200 JSON body that holds only `error`). Defaults to the retryable `upstream_error`.
+ */
+export function upstreamEventError(input: UpstreamEventErrorInput): HubError {
+  const detail = parseUpstreamErrorValue(input.payload);
+  const code =
+    input.classify?.(200, detail) ??
+    codeForDetail(detail) ??
+    (detail?.type ? EVENT_TYPE_CODES[detail.type] : undefined) ??
+    'upstream_error';
+  const message = detail?.message ? scrubSecret(detail.message, input.secret).slice(0, 500) : 'an error event without a message';
+  const codeSuffix = detail?.code ? ` (code ${scrubSecret(detail.code, input.secret).slice(0, 40)})` : '';
+  return new HubError(code, `${input.provider} upstream: ${message}${codeSuffix}`);
 }
