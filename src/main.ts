@@ -2,6 +2,25 @@
  * Composition root: config → storage → services → http. The only place that picks concrete
  * backends (sqlite|postgres, memory|redis) and wires providers.
  */
+import { mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { systemClock } from './core/ports.js';
+import { loadEnv, type HubEnv } from './config/env.js';
+import { parseHubFile } from './config/hub-file.js';
+import { createEgress } from './egress/index.js';
+import { DEFAULT_GATEWAY_OPTIONS, Gateway } from './gateway/pipeline.js';
+import { TraceStore } from './gateway/routing/route-summary.js';
+import { createScheduler } from './gateway/scheduler/index.js';
+import { applyHubFile } from './governance/apply.js';
+import { bootstrapHub } from './governance/bootstrap.js';
+import { createCatalogHolder } from './governance/catalog-loader.js';
+import { hashVirtualKey, isWellFormedVirtualKey } from './governance/keys.js';
+import { createHttpServer } from './http/server.js';
+import { createAdapterRegistry } from './providers/index.js';
+import { createLedgerWriter, createStore } from './storage/index.js';
+import { createLogger } from './telemetry/logger.js';
+import { createMetrics } from './telemetry/metrics.js';
 
 export interface StartOptions {
   /** A hub YAML file applied at start (idempotent), in addition to what the database holds. */
@@ -14,6 +33,8 @@ export interface StartOptions {
   databaseUrl?: string;
   /** Environment to read (defaults to process.env). */
   env?: Record<string, string | undefined>;
+  /** Where the one-time bootstrap banner goes (default: stdout). */
+  print?: (text: string) => void;
 }
 
 export interface RunningHub {
@@ -26,6 +47,107 @@ export interface RunningHub {
   close(): Promise<void>;
 }
 
-export async function startHub(_opts: StartOptions = {}): Promise<RunningHub> {
-  throw new Error('startHub: not wired yet');
+function resolveEnv(opts: StartOptions): HubEnv {
+  const raw = { ...(opts.env ?? process.env) };
+  if (opts.dataDir !== undefined) raw.ZHONGSHU_DATA_DIR = opts.dataDir;
+  if (opts.databaseUrl !== undefined) raw.DATABASE_URL = opts.databaseUrl;
+  if (opts.configFile !== undefined) raw.ZHONGSHU_CONFIG = opts.configFile;
+  if (opts.port !== undefined) raw.PORT = String(opts.port);
+  if (opts.host !== undefined) raw.HOST = opts.host;
+  return loadEnv(raw);
+}
+
+function bootstrapBanner(url: string, created: { demoKey?: string; adminPassword?: string }): string {
+  const lines = ['', '  Zhongshu 中枢 — first start / 首次启动', ''];
+  if (created.demoKey) lines.push(`  Demo virtual key / 演示密钥:   ${created.demoKey}`);
+  if (created.adminPassword) lines.push(`  Admin user / 管理员:  admin   password / 密码: ${created.adminPassword}`);
+  lines.push(
+    '',
+    '  Shown once; only hashes are stored. 仅显示一次，系统只保存哈希。',
+    `  Try / 试一试:  curl ${url}/v1/chat/completions -H "Authorization: Bearer <key>" \\`,
+    `                 -H "Content-Type: application/json" -d '{"model":"chat-standard","messages":[{"role":"user","content":"你好"}]}'`,
+    '',
+  );
+  return lines.join('\n');
+}
+
+export async function startHub(opts: StartOptions = {}): Promise<RunningHub> {
+  const env = resolveEnv(opts);
+  const print = opts.print ?? ((text: string) => process.stdout.write(`${text}\n`));
+  const logger = createLogger({ level: env.logLevel });
+  mkdirSync(env.dataDir, { recursive: true });
+
+  const store = await createStore(env.databaseUrl);
+  await store.migrate();
+  const created = await bootstrapHub(store, env);
+  if (env.configFile) {
+    const text = await readFile(env.configFile, 'utf8');
+    await applyHubFile(store, parseHubFile(text, { source: env.configFile }));
+  }
+  const catalog = await createCatalogHolder(store, env, logger);
+
+  const metrics = createMetrics();
+  const ledger = createLedgerWriter(store, { logger });
+  const egress = createEgress({ allowPrivateNetwork: env.allowPrivateUpstreams });
+  const random = Math.random;
+  const scheduler = createScheduler({ clock: systemClock, random });
+  const traces = new TraceStore();
+  const gateway = new Gateway({
+    catalog,
+    adapters: createAdapterRegistry(),
+    scheduler,
+    egress,
+    ledger,
+    clock: systemClock,
+    random,
+    logger,
+    traces,
+    options: DEFAULT_GATEWAY_OPTIONS,
+    onUsage(event) {
+      const labels = { deployment: event.deploymentId, tenant: event.tenantId };
+      metrics.attempts.inc({ deployment: event.deploymentId, result: event.status });
+      metrics.attemptDuration.observe({ deployment: event.deploymentId }, event.latencyMs / 1000);
+      if (event.ttftMs !== undefined) metrics.timeToFirstToken.observe({ deployment: event.deploymentId }, event.ttftMs / 1000);
+      metrics.tokens.inc({ ...labels, kind: 'input' }, event.inputTokens);
+      metrics.tokens.inc({ ...labels, kind: 'output' }, event.outputTokens);
+      metrics.tokens.inc({ ...labels, kind: 'cached' }, event.cachedInputTokens);
+      metrics.costMicros.inc({ ...labels, currency: event.currency }, event.costMicros);
+      if (event.unpriced) metrics.unpricedAttempts.inc({ deployment: event.deploymentId });
+    },
+  });
+
+  let ready = false;
+  const app = createHttpServer({
+    gateway,
+    catalog,
+    keyCodec: { isWellFormed: isWellFormedVirtualKey, hash: hashVirtualKey },
+    clock: systemClock,
+    logger,
+    metrics,
+    isReady: () => ready,
+  });
+  await app.listen({ port: env.port, host: env.host });
+  const port = (app.server.address() as AddressInfo).port;
+  const shownHost = env.host === '0.0.0.0' || env.host === '::' ? '127.0.0.1' : env.host;
+  const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
+  ready = true;
+  if (created.demoKey || created.adminPassword) print(bootstrapBanner(url, created));
+  logger.info({ url, database: env.databaseUrl.startsWith('postgres') ? 'postgres' : 'sqlite' }, 'zhongshu listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    flushLedger: () => ledger.flush(),
+    close() {
+      closing ??= (async () => {
+        ready = false;
+        await app.close();
+        await ledger.close();
+        await egress.close();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
 }

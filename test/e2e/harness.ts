@@ -10,7 +10,7 @@ import { startHub, type RunningHub } from '../../src/main.js';
 import { createStore } from '../../src/storage/index.js';
 
 /** A well-formed virtual key known to tests (the demo key of the test hub). */
-export const TEST_KEY = 'zs-TestKey0000000000000000000000000000000001';
+export const TEST_KEY = 'zs-TestKey000000000000000000000000000000001';
 export const ADMIN_PASSWORD = 'test-admin-password-1';
 
 export interface TestHub {

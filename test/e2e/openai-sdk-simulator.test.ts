@@ -136,7 +136,7 @@ describe('OpenAI SDK → hub → simulator', () => {
   });
 
   it('rejects a wrong key with 401 in OpenAI format', async () => {
-    const bad = new OpenAI({ apiKey: 'zs-WrongKey000000000000000000000000000000001', baseURL: `${hub.url}/v1`, maxRetries: 0 });
+    const bad = new OpenAI({ apiKey: 'zs-WrongKey00000000000000000000000000000001', baseURL: `${hub.url}/v1`, maxRetries: 0 });
     await expect(bad.chat.completions.create({ model: 'chat-standard', messages: [{ role: 'user', content: 'x' }] }))
       .rejects.toMatchObject({ status: 401, code: 'invalid_api_key' });
   });
