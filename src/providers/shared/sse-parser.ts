@@ -4,8 +4,11 @@
  * Tolerates every framing quirk upstreams produce: `event:` lines (Anthropic), comment lines
  * such as `: keep-alive` (DeepSeek), CRLF or LF line ends, blank lines between events,
  * multi-line `data:`, and chunks split anywhere (even inside a UTF-8 sequence).
- * A trailing line without a newline at end of input is incomplete and is dropped; a complete
- * trailing event without its blank line is still delivered.
+ * At a clean end of input, a last line without its newline and a last event without its blank
+ * line are still delivered (some servers end with `data: [DONE]` and no newline); a cut-off
+ * JSON payload then fails to parse in the adapter, which reports it. A broken connection is
+ * not a clean end: the body iterator throws, and so does this parser.
+ * Lines end with LF or CRLF (a lone CR is not treated as a line end).
  */
 
 export interface SseEvent {
@@ -58,7 +61,10 @@ export async function* parseSse(body: AsyncIterable<Uint8Array>): AsyncGenerator
     buffer = buffer.slice(start);
   }
   buffer += decoder.decode();
-  // `buffer` now holds an unterminated line: incomplete, dropped.
+  if (buffer !== '') {
+    const ev = feedLine(buffer.endsWith('\r') ? buffer.slice(0, -1) : buffer);
+    if (ev) yield ev;
+  }
   const last = takeEvent();
   if (last) yield last;
 }
