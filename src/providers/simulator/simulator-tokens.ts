@@ -1,0 +1,63 @@
+/**
+ * Token counts for the simulator, with gpt-tokenizer (o200k_base). Prompt tokens follow
+ * OpenAI's chat accounting: 3 tokens per message, +1 for the role, +1 for a name, +3 to prime
+ * the reply; an image counts 85 tokens (low detail); tool definitions and a json_schema count
+ * as their JSON text.
+ */
+import { countTokens, decodeGenerator, encode } from 'gpt-tokenizer';
+import type { ChatMessage, ChatRequest, ContentPart } from '../../core/chat.js';
+
+const PER_MESSAGE = 4;
+const REPLY_PRIMING = 3;
+const IMAGE_TOKENS = 85;
+
+export function textTokens(text: string): number {
+  return text === '' ? 0 : countTokens(text);
+}
+
+function contentTokens(content: string | ContentPart[] | null): number {
+  if (content === null) return 0;
+  if (typeof content === 'string') return textTokens(content);
+  let total = 0;
+  for (const part of content) {
+    if (part.type === 'text') total += textTokens(part.text);
+    else if (part.type === 'image') total += IMAGE_TOKENS;
+    else total += textTokens(JSON.stringify(part.value));
+  }
+  return total;
+}
+
+function messageTokens(m: ChatMessage): number {
+  let total = PER_MESSAGE + contentTokens(m.content);
+  if (m.role === 'user' && m.name) total += 1 + textTokens(m.name);
+  if (m.role === 'assistant') {
+    for (const call of m.toolCalls ?? []) total += textTokens(call.name) + textTokens(call.arguments) + 3;
+  }
+  if (m.role === 'tool') total += textTokens(m.toolCallId);
+  return total;
+}
+
+export function promptTokens(req: ChatRequest): number {
+  let total = REPLY_PRIMING;
+  for (const m of req.messages) total += messageTokens(m);
+  if (req.tools && req.tools.length > 0) total += textTokens(JSON.stringify(req.tools));
+  if (req.responseFormat?.type === 'json_schema') total += textTokens(JSON.stringify(req.responseFormat.schema));
+  return total;
+}
+
+/** The text cut to at most `max` tokens, never ending inside a multi-byte character. */
+export function truncateToTokens(text: string, max: number): string {
+  const tokens = encode(text);
+  if (tokens.length <= max) return text;
+  return [...decodeGenerator(tokens.slice(0, max))].join('').replace(/\uFFFD+$/, '');
+}
+
+/** The text split into one piece per token, for streaming. */
+export function splitIntoTokenPieces(text: string): string[] {
+  if (text === '') return [];
+  return [...decodeGenerator(encode(text))].filter((piece) => piece !== '');
+}
+
+export function tokenIds(text: string): number[] {
+  return encode(text);
+}
