@@ -2,7 +2,7 @@
  * The one Kysely implementation of HubStore, shared by SQLite and PostgreSQL.
  * Every query is parameterised by Kysely; dialect differences live in sql-dialect.ts.
  */
-import { Migrator, type Kysely } from 'kysely';
+import { Migrator, sql, type Kysely } from 'kysely';
 import type { AdminUser, ApiKeyRecord, App, Deployment, ModelAlias, ProviderRecord, Tenant, UsageEvent } from '../../core/domain.js';
 import type { HubStore, UsageQuery } from '../../core/store.js';
 import { hubMigrationProvider } from './migrations/index.js';
@@ -20,7 +20,7 @@ export class SqlHubStore implements HubStore {
   ) {}
 
   async migrate(): Promise<void> {
-    const migrator = new Migrator({ db: this.db, provider: hubMigrationProvider(this.dialect) });
+    const migrator = await this.migrator();
     const { error, results } = await migrator.migrateToLatest();
     if (error !== undefined) {
       const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
@@ -30,9 +30,21 @@ export class SqlHubStore implements HubStore {
 
   /** Names of applied migrations, oldest first. */
   async appliedMigrations(): Promise<string[]> {
-    const migrator = new Migrator({ db: this.db, provider: hubMigrationProvider(this.dialect) });
+    const migrator = await this.migrator();
     const list = await migrator.getMigrations();
     return list.filter((m) => m.executedAt !== undefined).map((m) => m.name);
+  }
+
+  /**
+   * On PostgreSQL the migration tables are pinned to the connection's current schema: Kysely's
+   * existence check otherwise matches a `kysely_migration` table in any schema of the database.
+   */
+  private async migrator(): Promise<Migrator> {
+    const provider = hubMigrationProvider(this.dialect);
+    if (this.dialect !== 'postgres') return new Migrator({ db: this.db, provider });
+    const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(this.db);
+    const schema = rows[0]?.schema;
+    return new Migrator({ db: this.db, provider, ...(schema !== undefined && schema !== null ? { migrationTableSchema: schema } : {}) });
   }
 
   async listProviders(): Promise<ProviderRecord[]> {
