@@ -173,6 +173,23 @@ describe('OpenAI fake', () => {
     expect(((await models.json()) as any).object).toBe('list');
   });
 
+  it('usage zero reports explicit zeros but meters the truth; usage none omits usage even when asked', async () => {
+    fake.program({ kind: 'ok', usage: 'zero' }, { kind: 'ok', usage: 'none' });
+    const zero = (await (await post(fake, '/v1/chat/completions', chat())).json()) as any;
+    expect(zero.usage).toMatchObject({ prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 });
+    expect(fake.meter.outputTokens).toBeGreaterThan(0);
+    const raw = await (await post(fake, '/v1/chat/completions', chat({ stream: true, stream_options: { include_usage: true } }))).text();
+    const chunks = dataLines(raw).slice(0, -1).map((l) => JSON.parse(l));
+    expect(chunks.every((c) => c.choices.length === 1 && !c.usage)).toBe(true);
+  });
+
+  it('answers GET /models with the default status when the default is not ok', async () => {
+    fake.setDefault({ kind: 'status', status: 503 });
+    const res = await fetch(fake.url + '/models', { headers: { authorization: `Bearer ${KEY}` } });
+    expect(res.status).toBe(503);
+    expect(fake.meter.billedRequests).toBe(0);
+  });
+
   it('accepts Azure deployment paths with api-key', async () => {
     const res = await fetch(`${fake.origin}/openai/deployments/my-gpt/chat/completions?api-version=2024-10-21`, {
       method: 'POST',

@@ -178,3 +178,26 @@ describe('anthropicUrl and anthropicHeaders', () => {
     expect(anthropicHeaders(target({ headers: { 'Anthropic-Version': '2024-01-01' } }))['anthropic-version']).toBe('2024-01-01');
   });
 });
+
+describe('Anthropic turn rules', () => {
+  it('puts tool_result blocks first in a merged user turn and trims a final assistant prefill', () => {
+    const body = buildAnthropicRequest(
+      req({
+        messages: [
+          { role: 'user', content: 'go' },
+          { role: 'assistant', content: null, toolCalls: [{ id: 't1', name: 'f', arguments: '{}' }] },
+          { role: 'user', content: 'also this' },
+          { role: 'tool', toolCallId: 't1', content: [{ type: 'text', text: 'done' }] },
+          { role: 'assistant', content: 'The answer is ' },
+        ],
+      }),
+      target(),
+    );
+    const messages = body.messages as any[];
+    expect(messages[2].content).toEqual([
+      { type: 'tool_result', tool_use_id: 't1', content: [{ type: 'text', text: 'done' }] },
+      { type: 'text', text: 'also this' },
+    ]);
+    expect(messages[3]).toEqual({ role: 'assistant', content: 'The answer is' });
+  });
+});

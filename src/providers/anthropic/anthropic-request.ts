@@ -98,7 +98,22 @@ export function toAnthropicMessages(messages: ChatMessage[]): { system: string[]
     if (last && last.role === turn.role) last.content.push(...turn.content);
     else turns.push(turn);
   }
+  for (const t of turns) if (t.role === 'user') t.content = toolResultsFirst(t.content);
+  trimFinalAssistant(turns);
   return { system, turns };
+}
+
+/** Anthropic wants a user turn's tool_result blocks before any other block. */
+function toolResultsFirst(blocks: Block[]): Block[] {
+  const results = blocks.filter((b) => b.type === 'tool_result');
+  return results.length === 0 ? blocks : [...results, ...blocks.filter((b) => b.type !== 'tool_result')];
+}
+
+/** A final assistant turn (a prefill) may not end with whitespace: the API refuses it. */
+function trimFinalAssistant(turns: Turn[]): void {
+  const last = turns[turns.length - 1];
+  const block = last?.role === 'assistant' ? last.content[last.content.length - 1] : undefined;
+  if (block?.type === 'text' && typeof block.text === 'string') block.text = block.text.trimEnd();
 }
 
 function turnJson(t: Turn): JsonObject {
