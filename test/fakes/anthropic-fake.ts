@@ -207,7 +207,9 @@ function validateMessages(ex: FakeExchange): string | undefined {
 
 function authFailure(c: Ctx, ex: FakeExchange): boolean {
   const h = ex.req.headers;
-  const key = typeof h['x-api-key'] === 'string' ? h['x-api-key'] : undefined;
+  // The API takes `x-api-key`; current official SDKs send the key as `Authorization: Bearer`.
+  const bearer = typeof h.authorization === 'string' ? /^Bearer\s+(.+)$/i.exec(h.authorization)?.[1] : undefined;
+  const key = typeof h['x-api-key'] === 'string' ? h['x-api-key'] : bearer;
   if (c.opts.apiKey !== undefined && key !== c.opts.apiKey) {
     const message = key === undefined ? 'x-api-key header is required' : c.opts.echoCredential ? `invalid x-api-key: ${key}` : 'invalid x-api-key';
     sendJson(ex, 401, anthropicErrorJson(401, message), { 'request-id': 'req_fake_auth' });
