@@ -1,0 +1,188 @@
+/**
+ * `npm run bench:perf` — gateway overhead, side by side: direct, floor, hub-full, hub-minimal,
+ * peer (@portkey-ai/gateway). See docs/performance.md.
+ *
+ * Options (all optional): --rounds=3 --seconds=5 --connections=32 --latency-count=2000
+ *   --slow=1000 --targets=direct,floor,hub-full,hub-minimal,peer --out=bench/perf/results/latest.json
+ *
+ * Layout: this process (load generator) and the fake upstream are pinned to core 0; each
+ * gateway runs alone, pinned to core 1, one at a time. Every child is killed on exit or error.
+ */
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { idleRss, runLatencyC1, runSlowStreams, runThroughput, type Mode } from './perf-load.js';
+import { killAllChildren, pinSelf, spawnPinned, TSX_IMPORT, waitForReadyLine } from './perf-proc.js';
+import {
+  evaluateTargets, markdownRatios, markdownTable, stat, summarise, type Sample, type SlowSample, type Stat,
+} from './perf-report.js';
+import { directTarget } from './targets/direct.js';
+import { floorTarget } from './targets/floor.js';
+import { hubFullTarget, hubMinimalTarget } from './targets/hub.js';
+import { peerTarget } from './targets/peer.js';
+import type { RunningTarget, Target, TargetContext } from './targets/target-types.js';
+
+const ALL_TARGETS: Target[] = [directTarget, floorTarget, hubFullTarget, hubMinimalTarget, peerTarget];
+const LOAD_CORE = 0;
+const GATEWAY_CORE = 1;
+
+interface Options {
+  rounds: number;
+  seconds: number;
+  connections: number;
+  latencyCount: number;
+  slow: number;
+  targets: string[];
+  out: string;
+}
+
+function parseOptions(argv: string[]): Options {
+  const get = (name: string, dflt: string): string =>
+    argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? dflt;
+  const here = dirname(fileURLToPath(import.meta.url));
+  const o: Options = {
+    rounds: Number(get('rounds', '3')),
+    seconds: Number(get('seconds', '5')),
+    connections: Number(get('connections', '32')),
+    latencyCount: Number(get('latency-count', '2000')),
+    slow: Number(get('slow', '1000')),
+    targets: get('targets', ALL_TARGETS.map((t) => t.name).join(',')).split(','),
+    out: get('out', join(here, 'results', 'latest.json')),
+  };
+  if (!(o.rounds >= 1 && o.rounds <= 20)) throw new Error('--rounds must be 1..20');
+  if (!(o.seconds >= 1 && o.seconds <= 60)) throw new Error('--seconds must be 1..60');
+  if (!(o.connections >= 1 && o.connections <= 512)) throw new Error('--connections must be 1..512');
+  if (!(o.latencyCount >= 10 && o.latencyCount <= 100_000)) throw new Error('--latency-count must be 10..100000');
+  if (!(o.slow >= 0 && o.slow <= 5000)) throw new Error('--slow must be 0..5000');
+  if (!o.targets.includes('direct')) o.targets.unshift('direct'); // added latency is relative to direct
+  return o;
+}
+
+export function machineInfo(): Record<string, string | number> {
+  const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
+  return {
+    nproc: os.availableParallelism(),
+    cpuModel: /model name\s*:\s*(.*)/.exec(cpuinfo)?.[1]?.trim() ?? 'unknown',
+    memTotalMb: Math.round(os.totalmem() / 2 ** 20),
+    node: process.version,
+    kernel: os.release(),
+    date: new Date().toISOString(),
+  };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function measureTarget(t: RunningTarget, name: string, round: number, o: Options, log: (s: string) => void) {
+  await sleep(1000);
+  const rssIdleMb = idleRss(t);
+  const samples: Sample[] = [];
+  for (const mode of ['json', 'stream'] as Mode[]) {
+    await runThroughput(t, mode, o.connections, 1); // warm-up (JIT, pools), not recorded
+    const tp = await runThroughput(t, mode, o.connections, o.seconds);
+    const lat = await runLatencyC1(t, mode, o.latencyCount, 20_000);
+    log(
+      `  ${name} ${mode}: ${tp.rps.toFixed(0)} rps, cpu ${tp.cpuUsPerReq?.toFixed(0) ?? '–'} µs/req, ` +
+        `c1 p50 ${lat.p50Us.toFixed(0)} µs, first byte ${lat.ttfbP50Us.toFixed(0)} µs, failed ${tp.failed + lat.failed}`,
+    );
+    samples.push({
+      round, target: name, mode, rps: tp.rps, failed: tp.failed + lat.failed, cpuUsPerReq: tp.cpuUsPerReq,
+      rssIdleMb, rssLoadMb: tp.rssLoadMb, c1P50Us: lat.p50Us, c1P99Us: lat.p99Us, ttfbP50Us: lat.ttfbP50Us,
+      addedP50Us: null, addedP99Us: null, addedTtfbUs: null,
+    });
+  }
+  let slow: SlowSample | undefined;
+  if (t.proc && o.slow > 0) {
+    const s = await runSlowStreams(t, o.slow, 30_000);
+    log(`  ${name} ${o.slow} slow streams: ${s.open} open, ${s.failed} failed, RSS ${s.rssMb?.toFixed(0)} MB`);
+    slow = { round, target: name, open: s.open, failed: s.failed, rssMb: s.rssMb };
+  }
+  return { samples, slow };
+}
+
+function fillAdded(samples: Sample[]): void {
+  for (const s of samples) {
+    const d = samples.find((x) => x.target === 'direct' && x.round === s.round && x.mode === s.mode);
+    if (!d) continue;
+    s.addedP50Us = s.c1P50Us - d.c1P50Us;
+    s.addedP99Us = s.c1P99Us - d.c1P99Us;
+    s.addedTtfbUs = s.ttfbP50Us - d.ttfbP50Us;
+  }
+}
+
+async function startUpstream(): Promise<string> {
+  const file = fileURLToPath(new URL('./upstream.ts', import.meta.url));
+  const up = spawnPinned({ core: LOAD_CORE, args: ['--import', TSX_IMPORT, file, '0'], env: { NODE_ENV: 'production' } });
+  return `http://127.0.0.1:${await waitForReadyLine(up, 20_000)}`;
+}
+
+async function main(): Promise<void> {
+  const o = parseOptions(process.argv.slice(2));
+  const log = (s: string): void => void process.stdout.write(s + '\n');
+  const machine = machineInfo();
+  if (Number(machine.nproc) < 2) log('warning: fewer than 2 cores; gateway and load generator will share a core');
+  pinSelf(LOAD_CORE);
+  const workDir = mkdtempSync(join(os.tmpdir(), 'zhongshu-bench-'));
+  const targets = o.targets.map((n) => {
+    const t = ALL_TARGETS.find((x) => x.name === n);
+    if (!t) throw new Error(`unknown target ${n}; known: ${ALL_TARGETS.map((x) => x.name).join(', ')}`);
+    return t;
+  });
+  const samples: Sample[] = [];
+  const slowSamples: SlowSample[] = [];
+  const errors: Array<{ round: number; target: string; error: string }> = [];
+  try {
+    const upstreamOrigin = await startUpstream();
+    log(`upstream ${upstreamOrigin}; ${JSON.stringify(machine)}`);
+    for (let round = 1; round <= o.rounds; round++) {
+      const order = targets.map((_, i) => targets[(i + round - 1) % targets.length] as Target);
+      log(`round ${round}: ${order.map((t) => t.name).join(' → ')}`);
+      for (const target of order) {
+        const ctx: TargetContext = { upstreamOrigin, gatewayCore: GATEWAY_CORE, nodeFlags: [], workDir: join(workDir, `r${round}`) };
+        mkdirSync(ctx.workDir, { recursive: true });
+        let running: RunningTarget | undefined;
+        try {
+          running = await target.start(ctx);
+          const r = await measureTarget(running, target.name, round, o, log);
+          samples.push(...r.samples);
+          if (r.slow) slowSamples.push(r.slow);
+        } catch (err) {
+          const msg = (err as Error).message.slice(0, 2000);
+          errors.push({ round, target: target.name, error: msg });
+          log(`  ${target.name}: FAILED — ${msg.split('\n').slice(0, 6).join(' | ')}`);
+        } finally {
+          await running?.stop();
+        }
+      }
+    }
+  } finally {
+    killAllChildren();
+    rmSync(workDir, { recursive: true, force: true });
+  }
+  fillAdded(samples);
+  const names = targets.map((t) => t.name);
+  const summary = summarise(samples, names);
+  const slow: Record<string, Stat | null> = {};
+  for (const n of names) slow[n] = stat(slowSamples.filter((s) => s.target === n).map((s) => s.rssMb));
+  const ratios = evaluateTargets(summary, slow);
+  const table = markdownTable(summary, slow, names);
+  const ratioTable = markdownRatios(ratios);
+  log(`\n${table}\n\n${ratioTable}\n`);
+  mkdirSync(dirname(o.out), { recursive: true });
+  const command = `npm run bench:perf -- ${process.argv.slice(2).join(' ')}`.trim();
+  writeFileSync(o.out, JSON.stringify({ machine, command, options: o, summary, slow, ratios, samples, slowSamples, errors, table, ratioTable }, null, 2) + '\n');
+  log(`wrote ${o.out}`);
+}
+
+process.on('exit', killAllChildren);
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    killAllChildren();
+    process.exit(130);
+  });
+}
+main().catch((err: unknown) => {
+  killAllChildren();
+  process.stderr.write(`bench:perf failed: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});
