@@ -23,6 +23,11 @@ export interface RouteRequest {
   /** The client named a concrete deployment: choice is fixed, health and fallback still apply. */
   pinned: boolean;
   stream: boolean;
+  /**
+   * Deployments already tried for this request. A pipeline that re-plans before a retry (so the
+   * retry sees health learned meanwhile) passes them here; they are removed up front.
+   */
+  excludeDeployments?: readonly string[];
 }
 
 export interface RouteCandidate {
@@ -66,6 +71,8 @@ export type AttemptResult =
 
 export interface AttemptFeedback {
   deploymentId: string;
+  /** The id given to `attemptStarted`, if any: matches this outcome to its start exactly. */
+  attemptId?: string;
   result: AttemptResult;
   latencyMs: number;
   /** Time to first token/byte, when one arrived. */
@@ -74,10 +81,70 @@ export interface AttemptFeedback {
   retryAfterMs?: number;
 }
 
+/**
+ * Read-only health of one deployment, for the admin API.
+ * - `healthy`: closed breaker, recent traffic within normal error rate and latency.
+ * - `unknown`: no outcome observed yet (or nothing for a long time).
+ * - `degraded`: serving, but half-open, throttled, stalled, draining, slow or erroring.
+ * - `offline`: breaker open (automatic or forced by an operator) or disabled.
+ */
+export type HealthState = 'healthy' | 'unknown' | 'degraded' | 'offline';
+
+export type BreakerState = 'closed' | 'open' | 'half_open';
+
+/** An operator override: `force-open` keeps the breaker open, `disable` and `drain` stop new traffic. */
+export type OperatorOverride = 'force-open' | 'disable' | 'drain';
+
+export interface DeploymentHealth {
+  deploymentId: string;
+  state: HealthState;
+  breaker: BreakerState;
+  /** Epoch ms when an open breaker goes half-open. */
+  breakerOpenUntil?: number;
+  /** Epoch ms until which the deployment is throttled (Retry-After). */
+  throttledUntil?: number;
+  stalled: boolean;
+  inflight: number;
+  /** Peak-EWMA latency and time to first token, ms; undefined before the first sample. */
+  latencyMs?: number;
+  ttftMs?: number;
+  /** Time-decayed error rate 0..1. */
+  errorRate: number;
+  override?: OperatorOverride;
+  /** Short reasons behind a non-healthy state, e.g. `breaker_open`, `slow`, `errors`. */
+  reasons: string[];
+}
+
+/** Gray-release audit event: the hub writes it to the audit log. */
+export interface GrayEvent {
+  type: 'rollback' | 'promotion';
+  alias: string;
+  deploymentId: string;
+  /** Epoch ms (scheduler clock). */
+  at: number;
+  /** `error_rate`, `latency` or `operator`. */
+  reason: string;
+  /** The statistic behind an automatic decision (counts, p-value or z), JSON-serialisable. */
+  evidence: Record<string, number | string>;
+}
+
 export interface Scheduler {
   plan(req: RouteRequest, candidates: RouteCandidate[], budget?: BudgetGate): RoutePlan;
-  /** Called when an attempt is dispatched (load tracking). */
-  attemptStarted(deploymentId: string): void;
+  /**
+   * Called when an attempt is dispatched (load tracking). `attemptId` (unique while in flight)
+   * lets first-byte and finish signals match this attempt; without it they match oldest-first.
+   */
+  attemptStarted(deploymentId: string, attemptId?: string): void;
+  /** The first byte (stream: first token) of a started attempt arrived: stall detection. */
+  attemptFirstByte(deploymentId: string, attemptId?: string): void;
   /** Called exactly once per started attempt. */
   attemptFinished(feedback: AttemptFeedback): void;
+  /** Health of every deployment seen so far (or of one). */
+  health(): DeploymentHealth[];
+  healthOf(deploymentId: string): DeploymentHealth;
+  /** Operator override; `undefined` clears it. */
+  setOverride(deploymentId: string, override: OperatorOverride | undefined): void;
+  /** Operator gray-release actions; both emit a `GrayEvent` with reason `operator`. */
+  rollbackCanary(alias: string, deploymentId: string): void;
+  promoteCanary(alias: string, deploymentId: string): void;
 }

@@ -1,0 +1,86 @@
+/**
+ * The hard filters of a plan, in order. Each removed candidate is counted under the first filter
+ * that removed it. The health filters (breaker, throttled, stalled, capacity) are "soft": when
+ * they remove every candidate left, the panic rule serves the least-bad of them instead.
+ */
+import type { BizLevel, CostPreference, Deployment, Tier } from '../../core/domain.js';
+import type { BudgetGate, RouteRequest } from '../../core/scheduling.js';
+import type { SchedulerConfig } from './scheduler-config.js';
+import type { DeploymentHealthRecord } from './scheduler-health.js';
+
+export const FILTERS = [
+  'tried',
+  'capabilities',
+  'context',
+  'maxCost',
+  'budget',
+  'tier',
+  'gray',
+  'status',
+  'breaker',
+  'throttled',
+  'stalled',
+  'capacity',
+] as const;
+export type FilterName = (typeof FILTERS)[number];
+
+/** Panic severity of the soft filters: the least-bad are tried first. */
+export const SOFT_SEVERITY: Partial<Record<FilterName, number>> = { capacity: 1, throttled: 2, stalled: 3, breaker: 4 };
+
+/** Worst-case cost in micro-units: the whole prompt plus every allowed output token. */
+export function worstCaseMicros(d: Deployment, req: RouteRequest): number | undefined {
+  if (!d.price) return undefined;
+  const out = Math.min(req.maxOutputTokens, d.maxOutputTokens ?? Number.POSITIVE_INFINITY);
+  return (req.inputTokens * d.price.inputPerMTok + out * d.price.outputPerMTok) / 1_000_000;
+}
+
+/** The tier ladder after budget degradation (see `SchedulerConfig.budget`). */
+export function effectiveLadder(cfg: SchedulerConfig, level: BizLevel, pref: CostPreference, pressure: number): { ladder: Tier[]; degraded: boolean } {
+  let ladder = cfg.ladders[level][pref];
+  const order = cfg.tierOrder;
+  let degraded = false;
+  if (pressure >= cfg.budget.noUpgradeAt && ladder.length > 0) {
+    const first = order.indexOf(ladder[0] as Tier);
+    const kept = ladder.filter((t) => order.indexOf(t) >= first);
+    degraded = kept.length !== ladder.length;
+    ladder = kept;
+  }
+  if (pressure >= cfg.budget.stepDownAt && ladder.length > 0) {
+    const cheaper = order[order.indexOf(ladder[0] as Tier) + 1];
+    if (cheaper !== undefined) {
+      ladder = [cheaper, ...ladder.filter((t) => t !== cheaper)];
+      degraded = true;
+    }
+  }
+  return { ladder, degraded };
+}
+
+/** The first administrative/static filter that removes `d`, if any (tier and gray excluded). */
+export function staticFilter(d: Deployment, req: RouteRequest, worst: number | undefined, budget: BudgetGate | undefined): FilterName | undefined {
+  if (req.excludeDeployments?.includes(d.id)) return 'tried';
+  for (const cap of req.capabilities) if (!d.capabilities.includes(cap)) return 'capabilities';
+  if (req.inputTokens + req.maxOutputTokens > d.contextWindow) return 'context';
+  if (req.maxCostMicros !== undefined && (worst === undefined || worst > req.maxCostMicros)) return 'maxCost';
+  if (budget && !budget.allows(d, worst)) return 'budget';
+  return undefined;
+}
+
+/** The first health filter that removes `d` at `now`, if any. */
+export function healthFilter(cfg: SchedulerConfig, d: Deployment, h: DeploymentHealthRecord, premium: boolean, now: number): FilterName | undefined {
+  if (d.status !== 'enabled' || h.override === 'disable' || h.override === 'drain') return 'status';
+  if (h.override === 'force-open' || !h.breaker.admits(now)) return 'breaker';
+  if (h.throttledUntil > now) return 'throttled';
+  if (h.stalled(now)) return 'stalled';
+  if (overCapacity(cfg, d, h, premium, now)) return 'capacity';
+  return undefined;
+}
+
+function overCapacity(cfg: SchedulerConfig, d: Deployment, h: DeploymentHealthRecord, premium: boolean, now: number): boolean {
+  const { premiumHeadroom, headroomTiers, rateWindowMs } = cfg.capacity;
+  const usable = !premium && headroomTiers.includes(d.tier) ? 1 - premiumHeadroom : 1;
+  const concurrency = d.limits.concurrency;
+  if (concurrency !== undefined && h.inflight >= concurrency * usable) return true;
+  const rpm = d.limits.rpm;
+  if (rpm !== undefined && h.recentDispatches(now) >= (rpm / 60_000) * rateWindowMs * usable) return true;
+  return false;
+}

@@ -1,0 +1,227 @@
+/**
+ * Health of one deployment, learned from the attempts the pipeline reports: load (in flight and
+ * recent dispatch rate), peak-EWMA latency and TTFT, a time-decayed error rate, the breaker,
+ * Retry-After throttling, first-byte stall detection and operator overrides.
+ */
+import type { AttemptFeedback, DeploymentHealth, OperatorOverride } from '../../core/scheduling.js';
+import { CircuitBreaker, type Outcome } from './scheduler-breaker.js';
+import type { SchedulerConfig } from './scheduler-config.js';
+import { OutcomeWindow } from './scheduler-outcome-window.js';
+import { decay } from './scheduler-stats.js';
+
+/** Finagle-style peak EWMA: jumps to a higher sample at once, decays towards lower ones. */
+export class PeakEwma {
+  value: number | undefined;
+  private at = 0;
+
+  observe(sample: number, now: number, tauMs: number): void {
+    if (this.value === undefined || sample > this.value) {
+      this.value = sample;
+    } else {
+      const w = decay(now - this.at, tauMs);
+      this.value = this.value * w + sample * (1 - w);
+    }
+    this.at = now;
+  }
+
+  /** Current estimate; while idle it relaxes towards `rest` so a recovered deployment gets traffic back. */
+  read(now: number, tauMs: number, rest: number | undefined): number | undefined {
+    if (this.value === undefined || rest === undefined || this.value <= rest) return this.value;
+    return rest + (this.value - rest) * decay(now - this.at, tauMs);
+  }
+}
+
+/** Plain time-decayed EWMA (used as the slow baseline). */
+class Ewma {
+  value: number | undefined;
+  private at = 0;
+
+  observe(sample: number, now: number, tauMs: number): void {
+    if (this.value === undefined) this.value = sample;
+    else {
+      const w = decay(now - this.at, tauMs);
+      this.value = this.value * w + sample * (1 - w);
+    }
+    this.at = now;
+  }
+}
+
+interface PendingAttempt {
+  startedAt: number;
+  probe: number;
+}
+
+export class DeploymentHealthRecord {
+  inflight = 0;
+  throttledUntil = 0;
+  override: OperatorOverride | undefined;
+  samples = 0;
+  readonly breaker: CircuitBreaker;
+  readonly latency = new PeakEwma();
+  readonly ttft = new PeakEwma();
+  readonly latencyBaseline = new Ewma();
+  readonly ttftBaseline = new Ewma();
+  readonly window: OutcomeWindow;
+  private readonly pending = new Map<string, PendingAttempt>();
+  /** Attempts still waiting for their first byte, oldest first (insertion order). */
+  private readonly awaitingFirstByte = new Map<string, number>();
+  private readonly anonymous: string[] = [];
+  private anonymousSeq = 0;
+  private readonly dispatchTimes: number[] = [];
+  private errFailures = 0;
+  private errTotal = 0;
+  private errAt = 0;
+
+  constructor(
+    readonly id: string,
+    private readonly cfg: SchedulerConfig,
+  ) {
+    this.breaker = new CircuitBreaker(cfg.breaker);
+    this.window = new OutcomeWindow(Math.max(...cfg.gray.windowsMs));
+  }
+
+  started(now: number, attemptId: string | undefined): void {
+    const key = attemptId ?? this.anonymousKey();
+    const probe = this.breaker.dispatched(now);
+    this.pending.set(key, { startedAt: now, probe });
+    this.awaitingFirstByte.set(key, now);
+    this.inflight++;
+    this.dispatchTimes.push(now);
+  }
+
+  firstByte(attemptId: string | undefined): void {
+    const key = attemptId ?? this.oldestAnonymousAwaiting();
+    if (key !== undefined) this.awaitingFirstByte.delete(key);
+  }
+
+  finished(now: number, fb: AttemptFeedback): void {
+    const key = fb.attemptId ?? this.anonymous.shift();
+    const attempt = key === undefined ? undefined : this.pending.get(key);
+    if (key !== undefined) {
+      this.pending.delete(key);
+      this.awaitingFirstByte.delete(key);
+    }
+    if (attempt) this.inflight--;
+    const outcome = classify(fb);
+    this.breaker.record(now, outcome, attempt?.probe ?? 0);
+    if (fb.result === 'throttled') {
+      this.throttledUntil = Math.max(this.throttledUntil, fb.retryAfterMs ?? now + this.cfg.throttle.defaultRetryAfterMs);
+    }
+    if (outcome === 'neutral') return;
+    this.samples++;
+    const failed = outcome === 'failure';
+    const w = decay(now - this.errAt, this.cfg.errors.tauMs);
+    this.errFailures = this.errFailures * w + (failed ? 1 : 0);
+    this.errTotal = this.errTotal * w + 1;
+    this.errAt = now;
+    const { peakTauMs, baselineTauMs } = this.cfg.latency;
+    if (!failed) {
+      this.latency.observe(fb.latencyMs, now, peakTauMs);
+      this.latencyBaseline.observe(fb.latencyMs, now, baselineTauMs);
+    }
+    const ttft = fb.ttftMs ?? (failed ? fb.latencyMs : undefined);
+    if (ttft !== undefined && (!failed || fb.result === 'timeout')) {
+      this.ttft.observe(ttft, now, peakTauMs);
+      if (!failed) this.ttftBaseline.observe(ttft, now, baselineTauMs);
+    }
+    this.window.record(now, failed, failed ? undefined : fb.latencyMs);
+  }
+
+  errorRate(now: number): number {
+    const w = decay(now - this.errAt, this.cfg.errors.tauMs);
+    return (this.errFailures * w) / (this.errTotal * w + this.cfg.errors.priorAttempts);
+  }
+
+  /** Age of the oldest attempt still waiting for a first byte (0 when none). */
+  oldestWaitMs(now: number): number {
+    for (const startedAt of this.awaitingFirstByte.values()) return now - startedAt;
+    return 0;
+  }
+
+  stallThresholdMs(): number {
+    const { factor, minMs, maxMs } = this.cfg.stall;
+    const base = this.ttftBaseline.value;
+    return base === undefined ? maxMs : Math.min(maxMs, Math.max(minMs, factor * base));
+  }
+
+  stalled(now: number): boolean {
+    return this.oldestWaitMs(now) > this.stallThresholdMs();
+  }
+
+  /** Dispatches within the rate window ending at `now`. */
+  recentDispatches(now: number): number {
+    const from = now - this.cfg.capacity.rateWindowMs;
+    let drop = 0;
+    while (drop < this.dispatchTimes.length && (this.dispatchTimes[drop] as number) <= from) drop++;
+    if (drop > 0) this.dispatchTimes.splice(0, drop);
+    return this.dispatchTimes.length;
+  }
+
+  /** Latency estimate for scoring: peak EWMA, raised by a first byte that is overdue. */
+  latencyEstimate(now: number, stream: boolean): number | undefined {
+    const { peakTauMs } = this.cfg.latency;
+    const ttftBase = this.ttftBaseline.value;
+    const ttft = this.ttft.read(now, peakTauMs, ttftBase);
+    const overdue = Math.max(ttft ?? 0, this.oldestWaitMs(now));
+    if (stream) return ttft === undefined && overdue === 0 ? undefined : overdue;
+    const latency = this.latency.read(now, peakTauMs, this.latencyBaseline.value);
+    if (latency === undefined) return undefined;
+    return ttftBase !== undefined && overdue > ttftBase ? latency * (overdue / ttftBase) : latency;
+  }
+
+  snapshot(now: number): DeploymentHealth {
+    const breaker = this.override === 'force-open' ? 'open' : this.breaker.current(now);
+    const stalled = this.stalled(now);
+    const errorRate = this.errorRate(now);
+    const latencyMs = this.latency.read(now, this.cfg.latency.peakTauMs, this.latencyBaseline.value);
+    const ttftMs = this.ttft.read(now, this.cfg.latency.peakTauMs, this.ttftBaseline.value);
+    const reasons: string[] = [];
+    if (this.override) reasons.push(this.override);
+    if (breaker === 'open') reasons.push('breaker_open');
+    if (breaker === 'half_open') reasons.push('half_open');
+    if (this.throttledUntil > now) reasons.push('throttled');
+    if (stalled) reasons.push('stalled');
+    if (errorRate >= this.cfg.health.degradedErrorRate) reasons.push('errors');
+    const base = this.latencyBaseline.value;
+    if (latencyMs !== undefined && base !== undefined && latencyMs > this.cfg.health.degradedLatencyFactor * base) reasons.push('slow');
+    const offline = breaker === 'open' || this.override === 'disable';
+    const state = offline ? 'offline' : reasons.length > 0 ? 'degraded' : this.samples === 0 ? 'unknown' : 'healthy';
+    return {
+      deploymentId: this.id,
+      state,
+      breaker,
+      ...(breaker === 'open' && this.breaker.openUntilMs() !== undefined ? { breakerOpenUntil: this.breaker.openUntilMs() } : {}),
+      ...(this.throttledUntil > now ? { throttledUntil: this.throttledUntil } : {}),
+      stalled,
+      inflight: this.inflight,
+      ...(latencyMs !== undefined ? { latencyMs: Math.round(latencyMs) } : {}),
+      ...(ttftMs !== undefined ? { ttftMs: Math.round(ttftMs) } : {}),
+      errorRate: Math.round(errorRate * 10_000) / 10_000,
+      ...(this.override ? { override: this.override } : {}),
+      reasons,
+    };
+  }
+
+  private anonymousKey(): string {
+    const key = `#${this.anonymousSeq++}`;
+    this.anonymous.push(key);
+    return key;
+  }
+
+  private oldestAnonymousAwaiting(): string | undefined {
+    for (const key of this.anonymous) if (this.awaitingFirstByte.has(key)) return key;
+    return undefined;
+  }
+}
+
+function classify(fb: AttemptFeedback): Outcome {
+  switch (fb.result) {
+    case 'ok':
+      return 'success';
+    case 'error':
+    case 'timeout':
+      return 'failure';
+    default:
+      return 'neutral';
+  }
+}

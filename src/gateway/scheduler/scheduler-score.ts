@@ -1,0 +1,117 @@
+/**
+ * Normalised weighted score (lower is better), power-of-two-choices pick among the best and the
+ * ordered fallback plan.
+ */
+import type { Deployment, Tier } from '../../core/domain.js';
+import type { SchedulerConfig, ScoreWeights } from './scheduler-config.js';
+import type { GrayRole } from './scheduler-gray.js';
+
+export interface Entry {
+  deployment: Deployment;
+  role: GrayRole;
+  alias: string | undefined;
+  canary: boolean;
+  tierPos: number;
+  worst: number | undefined;
+  latency: number | undefined;
+  errorRate: number;
+  inflight: number;
+  /** Panic severity (0 when the entry passed every filter). */
+  severity: number;
+  parts?: Record<string, number>;
+  score: number;
+}
+
+export interface ScoreContext {
+  cfg: SchedulerConfig;
+  weights: ScoreWeights;
+  ladderLength: number;
+  pressure: number;
+}
+
+/** Fill `score` (and `parts`) of every entry, relative to the other entries. */
+export function scoreEntries(entries: Entry[], ctx: ScoreContext): void {
+  const { cfg, weights: w } = ctx;
+  let cheapest = Number.POSITIVE_INFINITY;
+  let fastest = Number.POSITIVE_INFINITY;
+  for (const e of entries) {
+    if (e.worst !== undefined && e.worst > 0) cheapest = Math.min(cheapest, e.worst);
+    if (e.latency !== undefined && e.latency > 0) fastest = Math.min(fastest, e.latency);
+  }
+  const costSpan = Math.log2(cfg.ranges.costRatio);
+  for (const e of entries) {
+    const d = e.deployment;
+    const tier = ctx.ladderLength > 1 ? e.tierPos / (ctx.ladderLength - 1) : 0;
+    const quality = 1 - (d.quality ?? cfg.health.defaultQuality[d.tier as Tier] ?? 0.5);
+    const cost = e.worst === undefined || !Number.isFinite(cheapest) ? 1 : clamp01(Math.log2(e.worst / cheapest) / costSpan);
+    const latency = e.latency === undefined || !Number.isFinite(fastest) ? 0 : clamp01((e.latency / fastest - 1) / (cfg.ranges.latencyRatio - 1));
+    const errors = clamp01(e.errorRate / cfg.ranges.errorRate);
+    const concurrency = d.limits.concurrency;
+    const load = concurrency ? clamp01(e.inflight / concurrency) : 0;
+    const parts = { tier, quality, cost, latency, errors, load };
+    e.parts = parts;
+    e.score =
+      w.tier * tier +
+      w.quality * quality +
+      (w.cost + w.pacing * ctx.pressure) * cost +
+      w.latency * latency +
+      w.errors * errors +
+      w.load * load +
+      // Panic: least-bad first, by severity.
+      10 * e.severity;
+  }
+}
+
+/**
+ * Pick: P2C among the entries within `margin` of the best score (at most `poolSize`), skipping
+ * stable members held back as fallbacks of a canary cohort. Then fallbacks by score, preferring
+ * providers and tiers not yet in the plan.
+ */
+export function pickPlan(entries: Entry[], cfg: SchedulerConfig, random: () => number, maxAttempts: number): { plan: Entry[]; pool: string[] } {
+  const sorted = [...entries].sort((a, b) => a.score - b.score || cmp(a.deployment.id, b.deployment.id));
+  const liveAliases = new Set(sorted.filter((e) => e.role === 'primary' && e.canary).map((e) => e.alias));
+  const eligible = sorted.filter((e) => !(e.role === 'fallback' && liveAliases.has(e.alias)));
+  const first = eligible[0] ?? sorted[0];
+  if (!first) return { plan: [], pool: [] };
+  const pool = eligible.filter((e) => e.score <= first.score + cfg.p2c.margin).slice(0, cfg.p2c.poolSize);
+  let pick = first;
+  if (pool.length >= 2) {
+    const i = Math.floor(random() * pool.length);
+    let j = Math.floor(random() * (pool.length - 1));
+    if (j >= i) j++;
+    const a = pool[i] as Entry;
+    const b = pool[j] as Entry;
+    pick = a.score <= b.score ? a : b;
+  }
+  const plan = [pick];
+  const rest = sorted.filter((e) => e !== pick);
+  while (plan.length < maxAttempts && rest.length > 0) {
+    let bestIdx = 0;
+    let bestScore = Number.POSITIVE_INFINITY;
+    for (let k = 0; k < rest.length; k++) {
+      const e = rest[k] as Entry;
+      const s = e.score + diversityPenalty(e, plan, cfg);
+      if (s < bestScore) {
+        bestScore = s;
+        bestIdx = k;
+      }
+    }
+    plan.push(rest.splice(bestIdx, 1)[0] as Entry);
+  }
+  return { plan, pool: pool.map((e) => e.deployment.id) };
+}
+
+function diversityPenalty(e: Entry, plan: Entry[], cfg: SchedulerConfig): number {
+  let p = 0;
+  if (plan.some((x) => x.deployment.providerId === e.deployment.providerId)) p += cfg.fallback.sameProviderPenalty;
+  if (plan.some((x) => x.deployment.tier === e.deployment.tier)) p += cfg.fallback.sameTierPenalty;
+  return p;
+}
+
+function clamp01(x: number): number {
+  return x <= 0 ? 0 : x >= 1 ? 1 : x;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

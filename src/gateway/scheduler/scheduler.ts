@@ -1,0 +1,162 @@
+/**
+ * The scheduler (issue 4): candidates → ordered hard filters → normalised weighted score →
+ * power-of-two-choices among the best → ordered fallback plan. Pure: time comes from the
+ * injected clock, randomness from the injected generator, so the live pipeline and the offline
+ * benchmark (bench/schedule/) run exactly this code.
+ */
+import type { Clock } from '../../core/ports.js';
+import type {
+  AttemptFeedback,
+  BudgetGate,
+  DeploymentHealth,
+  GrayEvent,
+  OperatorOverride,
+  RouteCandidate,
+  RoutePlan,
+  RouteRequest,
+  Scheduler,
+} from '../../core/scheduling.js';
+import { resolveSchedulerConfig, type SchedulerConfig, type SchedulerConfigInput } from './scheduler-config.js';
+import { effectiveLadder, FILTERS, type FilterName, healthFilter, SOFT_SEVERITY, staticFilter, worstCaseMicros } from './scheduler-filters.js';
+import { GrayReleases } from './scheduler-gray.js';
+import { DeploymentHealthRecord } from './scheduler-health.js';
+import { type Entry, pickPlan, scoreEntries } from './scheduler-score.js';
+
+export interface SchedulerOptions {
+  clock: Clock;
+  /** Uniform [0, 1) generator (P2C choices). */
+  random: () => number;
+  config?: SchedulerConfigInput;
+  /** Gray-release rollbacks and promotions, for the audit log. */
+  onGrayEvent?: (event: GrayEvent) => void;
+}
+
+export interface HubScheduler extends Scheduler {
+  readonly config: SchedulerConfig;
+}
+
+export function createScheduler(options: SchedulerOptions): HubScheduler {
+  const cfg = resolveSchedulerConfig(options.config);
+  const { clock, random } = options;
+  const records = new Map<string, DeploymentHealthRecord>();
+  const record = (id: string): DeploymentHealthRecord => {
+    let r = records.get(id);
+    if (!r) {
+      r = new DeploymentHealthRecord(id, cfg);
+      records.set(id, r);
+    }
+    return r;
+  };
+  const gray = new GrayReleases(cfg.gray, clock, (id) => records.get(id)?.window, options.onGrayEvent);
+
+  function plan(req: RouteRequest, candidates: RouteCandidate[], budget?: BudgetGate): RoutePlan {
+    const now = clock.now();
+    const filtered = Object.fromEntries(FILTERS.map((f) => [f, 0])) as Record<FilterName, number>;
+    const pressure = budget ? clamp(budget.pressure()) : 0;
+    const { ladder, degraded } = effectiveLadder(cfg, req.bizLevel, req.costPreference, pressure);
+    const roles = req.pinned ? undefined : gray.assign(req.stickyKey, candidates);
+    const alive: Entry[] = [];
+    const soft: Entry[] = [];
+    candidates.forEach((c, i) => {
+      const d = c.deployment;
+      const worst = worstCaseMicros(d, req);
+      const tierPos = req.pinned ? 0 : ladder.indexOf(d.tier);
+      const role = roles?.[i] ?? 'primary';
+      const h = record(d.id);
+      const removedBy =
+        staticFilter(d, req, worst, budget) ??
+        (tierPos < 0 ? 'tier' : role === 'excluded' ? 'gray' : healthFilter(cfg, d, h, req.bizLevel === 'premium', now));
+      const entry: Entry = {
+        deployment: d,
+        role,
+        alias: c.alias,
+        canary: c.canary,
+        tierPos,
+        worst,
+        latency: h.latencyEstimate(now, req.stream),
+        errorRate: h.errorRate(now),
+        inflight: h.inflight,
+        severity: 0,
+        score: 0,
+      };
+      if (removedBy === undefined) alive.push(entry);
+      else {
+        filtered[removedBy]++;
+        const severity = SOFT_SEVERITY[removedBy];
+        if (severity !== undefined && h.override === undefined) soft.push({ ...entry, severity });
+      }
+    });
+    const panic = alive.length === 0 && soft.length > 0;
+    const entries = panic ? soft : alive;
+    scoreEntries(entries, { cfg, weights: cfg.weights[req.costPreference], ladderLength: ladder.length, pressure });
+    const { plan: chosen, pool } = pickPlan(entries, cfg, random, cfg.maxAttempts);
+    const pick = chosen[0];
+    const reason = !pick ? 'none' : req.pinned ? 'pinned' : panic ? 'panic' : pick.canary && pick.role === 'primary' ? 'canary' : degraded ? 'degraded' : 'score';
+    return {
+      attempts: chosen.map((e) => e.deployment),
+      reason,
+      filtered: compact(filtered),
+      candidates: candidates.length,
+      trace: buildTrace(now, ladder, pressure, entries, pool, chosen),
+    };
+  }
+
+  return {
+    config: cfg,
+    plan,
+    attemptStarted(deploymentId, attemptId) {
+      record(deploymentId).started(clock.now(), attemptId);
+    },
+    attemptFirstByte(deploymentId, attemptId) {
+      record(deploymentId).firstByte(attemptId);
+    },
+    attemptFinished(feedback: AttemptFeedback) {
+      record(feedback.deploymentId).finished(clock.now(), feedback);
+      if (feedback.result === 'ok' || feedback.result === 'error' || feedback.result === 'timeout') gray.observe(feedback.deploymentId);
+    },
+    health(): DeploymentHealth[] {
+      const now = clock.now();
+      return [...records.values()].map((r) => r.snapshot(now));
+    },
+    healthOf(deploymentId) {
+      return record(deploymentId).snapshot(clock.now());
+    },
+    setOverride(deploymentId: string, override: OperatorOverride | undefined) {
+      record(deploymentId).override = override;
+    },
+    rollbackCanary: (alias, deploymentId) => gray.rollback(alias, deploymentId),
+    promoteCanary: (alias, deploymentId) => gray.promote(alias, deploymentId),
+  };
+}
+
+function buildTrace(now: number, ladder: string[], pressure: number, entries: Entry[], pool: string[], chosen: Entry[]): Record<string, unknown> {
+  return {
+    at: now,
+    ladder,
+    pressure: round(pressure),
+    pool,
+    plan: chosen.map((e) => e.deployment.id),
+    scores: entries.map((e) => ({
+      id: e.deployment.id,
+      tier: e.deployment.tier,
+      score: round(e.score),
+      ...(e.role !== 'primary' ? { role: e.role } : {}),
+      ...(e.severity > 0 ? { panic: e.severity } : {}),
+      parts: Object.fromEntries(Object.entries(e.parts ?? {}).map(([k, v]) => [k, round(v)])),
+    })),
+  };
+}
+
+function compact(filtered: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(filtered)) if (v > 0) out[k] = v;
+  return out;
+}
+
+function clamp(x: number): number {
+  return Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0;
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
