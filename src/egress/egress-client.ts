@@ -2,6 +2,9 @@
  * The one outbound HTTP client (the `Egress` port of core/egress.ts), built on undici Agents:
  * keep-alive connection pools per origin, connect / first-byte / idle timeouts, and the
  * address policy of egress-address-policy.ts enforced on the resolved address at connect time.
+ *
+ * Redirects are never followed (a 3xx is returned to the caller as is), so an upstream cannot
+ * bounce a request to a forbidden address. Proxy environment variables are not read.
  */
 import { Agent } from 'undici';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -112,6 +115,7 @@ export function createEgress(options: EgressOptions = {}): Egress {
   const opts = { ...DEFAULTS, ...stripUndefined(options) };
   const policy = createAddressPolicy({ denyList: options.denyList ?? [] });
   const agents = new Map<boolean, Agent>();
+  let closed = false;
 
   // One agent per private-network setting: the policy lives in the socket lookup, so pools
   // must not be shared between calls that allow private addresses and calls that don't.
@@ -133,6 +137,7 @@ export function createEgress(options: EgressOptions = {}): Egress {
 
   return {
     async request(req: EgressRequest): Promise<EgressResponse> {
+      if (closed) throw new HubError('shutting_down', 'the egress client is closed; the hub is shutting down');
       const allowPrivate = req.allowPrivateNetwork ?? options.allowPrivateNetwork ?? false;
       const { url, host } = parseTarget(req.url, policy, allowPrivate);
       if (req.signal?.aborted) throw abortError(req.signal, host);
@@ -153,6 +158,7 @@ export function createEgress(options: EgressOptions = {}): Egress {
       }
     },
     async close(): Promise<void> {
+      closed = true;
       const all = [...agents.values()];
       agents.clear();
       await Promise.all(all.map((a) => a.close()));

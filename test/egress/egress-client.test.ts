@@ -116,6 +116,26 @@ describe('egress address policy', () => {
     },
   );
 
+  it('refuses loopback written in shorthand or hex forms', async () => {
+    const srv = await startServer(ok);
+    for (const host of ['127.1', '0x7f000001', '2130706433', '[::ffff:7f00:1]']) {
+      const err = await caught(egress().request({ url: `http://${host}:${srv.port}/`, method: 'GET', headers: {} }));
+      expect(err.code).toBe('egress_denied');
+    }
+    expect(srv.connections).toBe(0);
+  });
+
+  it('does not follow a redirect to a metadata address', async () => {
+    const srv = await startServer((_req, res) => {
+      res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' });
+      res.end();
+    });
+    const res = await egress({ allowPrivateNetwork: true }).request({ url: `http://127.0.0.1:${srv.port}/`, method: 'GET', headers: {} });
+    expect(res.status).toBe(302);
+    await res.dump();
+    expect(srv.requests).toBe(1);
+  });
+
   it('refuses a host name that resolves to loopback (checked on the resolved address)', async () => {
     const srv = await startServer(ok);
     const err = await caught(egress().request({ url: `http://localhost:${srv.port}/`, method: 'GET', headers: {} }));
@@ -238,6 +258,12 @@ describe('egress requests', () => {
 
     const already = AbortSignal.abort();
     expect((await caught(e.request({ url: `http://127.0.0.1:${srv.port}/`, method: 'GET', headers: {}, signal: already }))).code).toBe('client_closed_request');
+  });
+
+  it('refuses new requests after close()', async () => {
+    const e = createEgress({ allowPrivateNetwork: true });
+    await e.close();
+    expect((await caught(e.request({ url: 'http://127.0.0.1:1/', method: 'GET', headers: {} }))).code).toBe('shutting_down');
   });
 
   it('surfaces an abort while reading the body as client_closed_request', async () => {

@@ -84,6 +84,27 @@ describe('readOpenAiStream', () => {
     ]);
   });
 
+  it('assigns indexes to tool calls from servers that omit `index`', async () => {
+    const { events } = await run(
+      frames(
+        chunk({ tool_calls: [{ id: 'call_a', function: { name: 'fa', arguments: '{"a":' } }] }),
+        chunk({ tool_calls: [{ function: { arguments: '1}' } }] }),
+        chunk({ tool_calls: [{ id: 'call_b', function: { name: 'fb', arguments: '{}' } }] }),
+        chunk({}, 'stop'),
+        '[DONE]',
+      ),
+    );
+    expect(events.slice(1)).toEqual([
+      { type: 'tool-call-start', index: 0, id: 'call_a', name: 'fa' },
+      { type: 'tool-call-delta', index: 0, argumentsDelta: '{"a":' },
+      { type: 'tool-call-delta', index: 0, argumentsDelta: '1}' },
+      { type: 'tool-call-start', index: 1, id: 'call_b', name: 'fb' },
+      { type: 'tool-call-delta', index: 1, argumentsDelta: '{}' },
+      // `stop` next to tool calls is reported as `tool_calls`.
+      { type: 'finish', finishReason: 'tool_calls' },
+    ]);
+  });
+
   it('emits finish before usage when both arrive in the same chunk, and completes without [DONE]', async () => {
     const { events, error } = await run(frames(chunk({ content: 'a' }), chunk({}, 'length', { usage })), ZHIPU_SPEC);
     expect(error).toBeUndefined();

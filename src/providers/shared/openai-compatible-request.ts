@@ -16,8 +16,8 @@ import type {
 import type { UpstreamTarget } from '../../core/provider.js';
 import type { OpenAiCompatibleSpec } from './openai-compatible-spec.js';
 
-/** Body fields that passthrough may never set: the hub owns them. */
-const RESERVED_FIELDS = new Set(['model', 'stream', 'messages', 'stream_options']);
+/** Body fields that passthrough may never set: the hub owns them (`n`: one choice per response). */
+const RESERVED_FIELDS = new Set(['model', 'stream', 'messages', 'stream_options', 'n']);
 
 function mapPart(part: ContentPart, label: string): JsonObject {
   if (part.type === 'text') return { type: 'text', text: part.text };

@@ -30,8 +30,24 @@ interface StreamState {
   started: boolean;
   finish: FinishReason | undefined;
   usage: Usage | undefined;
-  /** Tool-call indexes whose `tool-call-start` was emitted. */
-  toolCalls: Set<number>;
+  /** Tool-call index → upstream id, for calls whose `tool-call-start` was emitted. */
+  toolCalls: Map<number, string | undefined>;
+  /** The index of the last tool call that received data. */
+  lastToolIndex: number;
+}
+
+type DeltaToolCall = NonNullable<NonNullable<NonNullable<OpenAiChunk['choices']>[number]['delta']>['tool_calls']>[number];
+
+/**
+ * The call's index. Servers that omit `index` (some Ollama / llama.cpp versions) send each
+ * call whole or start it with a new id: a new id opens the next index, no id continues the last.
+ */
+function toolIndexOf(tc: DeltaToolCall, state: StreamState): number {
+  if (tc.index !== undefined) return tc.index;
+  const known = tc.id ? [...state.toolCalls].find(([, id]) => id === tc.id) : undefined;
+  if (known) return known[0];
+  if (tc.id || state.toolCalls.size === 0) return state.toolCalls.size;
+  return state.lastToolIndex;
 }
 
 function label(ctx: StreamContext): string {
@@ -55,12 +71,13 @@ function parseChunk(data: string, ctx: StreamContext): OpenAiChunk {
   return parsed.data;
 }
 
-function* toolCallEvents(deltas: NonNullable<NonNullable<NonNullable<OpenAiChunk['choices']>[number]['delta']>['tool_calls']>, state: StreamState, ctx: StreamContext): Generator<ChatStreamEvent> {
-  for (const [position, tc] of deltas.entries()) {
-    const index = tc.index ?? position;
+function* toolCallEvents(deltas: DeltaToolCall[], state: StreamState, ctx: StreamContext): Generator<ChatStreamEvent> {
+  for (const tc of deltas) {
+    const index = toolIndexOf(tc, state);
+    state.lastToolIndex = index;
     if (!state.toolCalls.has(index)) {
-      state.toolCalls.add(index);
-      yield { type: 'tool-call-start', index, id: tc.id ?? `call_${ctx.requestId}_${index}`, name: tc.function?.name ?? '' };
+      state.toolCalls.set(index, tc.id ?? undefined);
+      yield { type: 'tool-call-start', index, id: tc.id || `call_${ctx.requestId}_${index}`, name: tc.function?.name ?? '' };
     }
     const args = argumentsText(tc.function?.arguments);
     if (args !== '') yield { type: 'tool-call-delta', index, argumentsDelta: args };
@@ -101,7 +118,7 @@ function streamFailure(err: unknown, state: StreamState, ctx: StreamContext): Hu
 }
 
 export async function* readOpenAiStream(body: AsyncIterable<Uint8Array>, ctx: StreamContext): AsyncGenerator<ChatStreamEvent> {
-  const state: StreamState = { started: false, finish: undefined, usage: undefined, toolCalls: new Set() };
+  const state: StreamState = { started: false, finish: undefined, usage: undefined, toolCalls: new Map(), lastToolIndex: 0 };
   let done = false;
   try {
     for await (const ev of parseSse(body)) {
