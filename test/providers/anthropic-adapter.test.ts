@@ -197,6 +197,17 @@ describe('anthropic adapter — stream', () => {
     expect(error?.retryable).toBe(true);
   });
 
+  it('a first-byte timeout stays a retryable upstream_timeout; an idle stall mid-stream is an interruption', async () => {
+    fake.program({ kind: 'stall-before-headers', ms: 1500 }, { kind: 'stall-mid-stream', afterChunks: 4, ms: 1500 });
+    const slow = { ...call(), firstByteTimeoutMs: 100, idleTimeoutMs: 100 };
+    const first = await collect(adapter.streamChat(req({ stream: true }), slow));
+    expect(first.error?.code).toBe('upstream_timeout');
+    expect(first.error?.retryable).toBe(true);
+    const idle = await collect(adapter.streamChat(req({ stream: true }), slow));
+    expect(idle.events[0]?.type).toBe('message-start');
+    expect(idle.error?.code).toBe('upstream_stream_interrupted');
+  });
+
   it('fails with upstream_error on a malformed stream event', async () => {
     fake.program({ kind: 'malformed-json', afterChunks: 3 });
     const { events, error } = await collect(adapter.streamChat(req({ stream: true }), call()));
