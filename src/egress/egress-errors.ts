@@ -16,10 +16,17 @@ function errorCode(err: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-/** The error to throw when the caller's signal aborted the call. */
+/**
+ * The error to throw when the caller's signal aborted the call: the reason itself when it is a
+ * HubError; `upstream_timeout` for a timeout signal (`AbortSignal.timeout`, a per-try limit);
+ * otherwise `client_closed_request`.
+ */
 export function abortError(signal: AbortSignal, host: string): HubError {
   const reason: unknown = signal.reason;
   if (isHubError(reason)) return reason;
+  if (reason instanceof Error && reason.name === 'TimeoutError') {
+    return new HubError('upstream_timeout', `the call to '${host}' hit its time limit`, { cause: reason });
+  }
   return new HubError('client_closed_request', `the call to '${host}' was aborted by the caller`, { cause: reason });
 }
 

@@ -256,6 +256,9 @@ describe('egress requests', () => {
     setTimeout(() => ac2.abort(reason), 50);
     expect(await caught(e.request({ url: `http://127.0.0.1:${srv.port}/`, method: 'GET', headers: {}, signal: ac2.signal }))).toBe(reason);
 
+    const timed = await caught(e.request({ url: `http://127.0.0.1:${srv.port}/`, method: 'GET', headers: {}, signal: AbortSignal.timeout(50) }));
+    expect(timed.code).toBe('upstream_timeout');
+
     const already = AbortSignal.abort();
     expect((await caught(e.request({ url: `http://127.0.0.1:${srv.port}/`, method: 'GET', headers: {}, signal: already }))).code).toBe('client_closed_request');
   });
