@@ -6,23 +6,13 @@
  *              "capabilities": ["vision"], "end_user": "u-42"}
  * ```
  *
- * It never reaches an upstream; the codecs return it separately as `RoutingHints`.
+ * It never reaches an upstream; the codecs return it separately as `RoutingHints` (core), with
+ * `endUser` falling back to the dialect's own field (OpenAI `user`, Anthropic `metadata.user_id`).
  */
 import { z } from 'zod';
-import type { BizLevel, CostPreference } from '../../../core/domain.js';
+import type { RoutingHints } from '../../../core/routing-hints.js';
 
-/** What the client declared about how to route this request (all optional). */
-export interface RoutingHints {
-  bizLevel?: BizLevel;
-  costPreference?: CostPreference;
-  /** Capability tags the serving deployment must have. */
-  capabilities?: string[];
-  /**
-   * End-user tag: `zhongshu.end_user`, else the dialect's own field (OpenAI `user`,
-   * Anthropic `metadata.user_id`).
-   */
-  endUser?: string;
-}
+export type { RoutingHints };
 
 /** Strict: a typo such as `biz_levl` is reported instead of silently ignored. */
 export const hubExtensionSchema = z
