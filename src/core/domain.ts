@@ -126,6 +126,8 @@ export interface AdminUser {
   /** Required for `tenant_admin`; undefined for platform-wide roles. */
   tenantId?: string;
   createdAt: number;
+  /** Set when the user was disabled: no login, every session and admin token refused. */
+  disabledAt?: number;
 }
 
 export interface ApiKeyRecord {
@@ -196,4 +198,93 @@ export interface UsageEvent {
   latencyMs: number;
   /** Time to first token (streams) or first byte; undefined when nothing arrived. */
   ttftMs?: number;
+}
+
+/**
+ * An admin session (from login) or a long-lived admin API token. Only the sha256 hex of the
+ * bearer secret is stored; the principal acts with its user's role and tenant at use time.
+ */
+export interface AdminTokenRecord {
+  id: string;
+  kind: 'session' | 'api_token';
+  userId: string;
+  /** Operator label (API tokens). */
+  name?: string;
+  /** sha256 hex of the bearer secret. */
+  hash: string;
+  /** First characters of the secret, safe to show (e.g. `zsat_AbC123xy`). */
+  prefix: string;
+  createdAt: number;
+  /** Undefined: never expires (API tokens only; sessions always expire). */
+  expiresAt?: number;
+  revokedAt?: number;
+}
+
+/** One admin write (DESIGN.md §3): who, what, on which object, before/after (secrets redacted). */
+export interface AuditEvent {
+  /** Assigned by the store, increasing. */
+  id?: number;
+  at: number;
+  requestId?: string;
+  actorType: 'user' | 'token' | 'system';
+  /** Admin user id (also for `token`: the token's user). */
+  actorId: string;
+  actorName: string;
+  /** Admin token id when the actor authenticated with an API token. */
+  actorTokenId?: string;
+  /** `<resource>.<verb>`, e.g. `key.create`, `credential.update`. */
+  action: string;
+  targetType: string;
+  targetId: string;
+  /** The tenant the target belongs to; undefined for platform objects. */
+  tenantId?: string;
+  /** JSON snapshots with every secret removed; undefined for create (before) / delete (after). */
+  before?: unknown;
+  after?: unknown;
+}
+
+/** A provider credential encrypted with AES-256-GCM (governance/admin/admin-crypto.ts). */
+export interface StoredCredential {
+  providerId: string;
+  /** Identifies the master key that encrypted it (rotation). */
+  keyId: string;
+  /** base64 of the 12-byte IV, the 16-byte auth tag and the ciphertext. */
+  iv: string;
+  tag: string;
+  ciphertext: string;
+  /** Display mask, e.g. `sk-…abcd`; the only form ever shown. */
+  mask: string;
+  updatedAt: number;
+}
+
+/**
+ * A stored budget definition (plain data; gateway/limits `BudgetDefinition` is the same shape
+ * with a checked scope). Scope: `tenant:<id>`, `app:<id>`, `key:<id>`, `end_user:<tenantId>/<tag>`.
+ */
+export interface BudgetRecord {
+  id: string;
+  scope: string;
+  /** Tenant the scope belongs to (for authorization and filters). */
+  tenantId: string;
+  period: 'day' | 'month' | 'total';
+  limitMicros: number;
+  currency: Currency;
+  mode: 'hard' | 'degrade';
+  alertThresholds?: number[];
+  timeZone?: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/**
+ * A stored rate-limit rule (gateway/limits `RateLimitRule` plus bookkeeping). Scope:
+ * `tenant:<id>`, `app:<id>`, `key:<id>` or `deployment:<id>`; one rule per scope.
+ */
+export interface RateLimitRecord {
+  scope: string;
+  /** Tenant the scope belongs to; undefined for `deployment:` scopes. */
+  tenantId?: string;
+  rpm?: number;
+  tpm?: number;
+  updatedAt: number;
 }

@@ -5,7 +5,12 @@
  * through the batched LedgerWriter and the catalog reload.
  */
 import type {
+  AdminTokenRecord,
   AdminUser,
+  AuditEvent,
+  BudgetRecord,
+  RateLimitRecord,
+  StoredCredential,
   ApiKeyRecord,
   App,
   Deployment,
@@ -71,4 +76,62 @@ export interface HubStore {
   updateAdminUser(record: AdminUser): Promise<void>;
 
   close(): Promise<void>;
+}
+
+export interface AuditQuery {
+  actorId?: string;
+  action?: string;
+  targetType?: string;
+  targetId?: string;
+  tenantId?: string;
+  /** Inclusive lower bound of `at` (epoch ms). */
+  from?: number;
+  /** Exclusive upper bound of `at`. */
+  to?: number;
+  /** Only events with an id below this (pagination; newest first). */
+  beforeId?: number;
+  limit: number;
+}
+
+/**
+ * Storage for the admin API (issue 3): sessions and admin tokens, the audit log, encrypted
+ * provider credentials, budget and rate-limit definitions, and the admin-only operations the
+ * HubStore lacks. Implemented next to HubStore on the same database (storage/sql/admin-store.ts).
+ */
+export interface AdminStore {
+  /** Marks the user disabled (a number) or enabled again (undefined). */
+  setAdminUserDisabled(userId: string, disabledAt: number | undefined): Promise<void>;
+  /** Users with `disabledAt` filled in (HubStore.listAdminUsers does not read it). */
+  listAdminUsersWithState(): Promise<AdminUser[]>;
+
+  insertAdminToken(record: AdminTokenRecord): Promise<void>;
+  findAdminTokenByHash(hash: string): Promise<AdminTokenRecord | undefined>;
+  listAdminTokens(userId?: string): Promise<AdminTokenRecord[]>;
+  revokeAdminToken(id: string, at: number): Promise<void>;
+  /** Revokes every unrevoked session (not API token) of the user. */
+  revokeAdminSessions(userId: string, at: number): Promise<void>;
+  /** Deletes sessions that expired before `now`; returns how many. */
+  pruneAdminSessions(now: number): Promise<number>;
+
+  insertAudit(event: AuditEvent): Promise<number>;
+  /** Newest first. */
+  queryAudit(query: AuditQuery): Promise<AuditEvent[]>;
+
+  putCredential(record: StoredCredential): Promise<void>;
+  getCredential(providerId: string): Promise<StoredCredential | undefined>;
+  listCredentials(): Promise<StoredCredential[]>;
+  deleteCredential(providerId: string): Promise<void>;
+
+  listBudgets(): Promise<BudgetRecord[]>;
+  upsertBudget(record: BudgetRecord): Promise<void>;
+  deleteBudget(id: string): Promise<void>;
+
+  listRateLimits(): Promise<RateLimitRecord[]>;
+  upsertRateLimit(record: RateLimitRecord): Promise<void>;
+  deleteRateLimit(scope: string): Promise<void>;
+
+  /** Deletes a tenant row (callers check it has no apps). */
+  deleteTenant(id: string): Promise<void>;
+  /** Deletes an app row (callers check it has no active keys). */
+  deleteApp(id: string): Promise<void>;
 }
