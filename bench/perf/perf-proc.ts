@@ -164,3 +164,51 @@ export function sampleMaxRss(pid: number, everyMs = 200): { stop(): number } {
 export function pinSelf(core: number): void {
   execFileSync('taskset', ['-a', '-p', '-c', String(core), String(process.pid)], { stdio: 'ignore' });
 }
+
+/** Busy (non-idle, non-iowait) and total CPU time of the whole machine, in µs, from /proc/stat. */
+export function machineCpuMicros(): { busy: number; total: number } {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+  const v = line.trim().split(/\s+/).slice(1).map(Number);
+  const total = v.slice(0, 8).reduce((a, b) => a + b, 0);
+  const idle = (v[3] ?? 0) + (v[4] ?? 0);
+  return { busy: ((total - idle) * 1_000_000) / CLK_TCK, total: (total * 1_000_000) / CLK_TCK };
+}
+
+/**
+ * Measures CPU used by processes other than `ownPids` (other users of a shared machine) while
+ * a measurement runs, as a fraction of all cores' time.
+ */
+export function foreignCpuMeter(ownPids: number[]): { stop(): number } {
+  const own = (): number => ownPids.reduce((sum, pid) => {
+    try {
+      return sum + cpuMicros(pid);
+    } catch {
+      return sum;
+    }
+  }, 0);
+  const m0 = machineCpuMicros();
+  const o0 = own();
+  return {
+    stop(): number {
+      const m1 = machineCpuMicros();
+      const used = m1.busy - m0.busy - (own() - o0);
+      const span = m1.total - m0.total;
+      return span > 0 ? Math.max(0, used / span) : 0;
+    },
+  };
+}
+
+/**
+ * Waits (at most `maxWaitMs`) until processes other than `ownPids` use less than `threshold` of
+ * the machine for one second; returns the last measured foreign load.
+ */
+export async function waitForQuiet(ownPids: number[], threshold: number, maxWaitMs: number): Promise<number> {
+  const deadline = Date.now() + maxWaitMs;
+  let load = 1;
+  do {
+    const meter = foreignCpuMeter(ownPids);
+    await new Promise((r) => setTimeout(r, 1000));
+    load = meter.stop();
+  } while (load > threshold && Date.now() < deadline);
+  return load;
+}

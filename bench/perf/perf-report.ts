@@ -20,6 +20,8 @@ export interface Sample {
   addedP50Us: number | null;
   addedP99Us: number | null;
   addedTtfbUs: number | null;
+  /** CPU used by other processes on the machine during the measurement, % of all cores. */
+  foreignCpuPct: number;
 }
 
 export interface SlowSample {
@@ -50,7 +52,7 @@ export type Summary = Record<string, Record<Mode, Partial<Record<Metric, Stat | 
 
 const METRICS: Metric[] = [
   'rps', 'failed', 'cpuUsPerReq', 'rssIdleMb', 'rssLoadMb', 'c1P50Us', 'c1P99Us', 'ttfbP50Us',
-  'addedP50Us', 'addedP99Us', 'addedTtfbUs',
+  'addedP50Us', 'addedP99Us', 'addedTtfbUs', 'foreignCpuPct',
 ];
 
 export function summarise(samples: Sample[], targets: string[]): Summary {

@@ -34,7 +34,7 @@ function shortUrl(url: string): string {
   return url.replace(/^file:\/\//, '') || '(native)';
 }
 
-/** Self time per function (summed over call sites), highest first. */
+/** Self time per function (summed over call sites), highest first; idle time excluded. */
 export function hotFunctions(p: Profile, top: number): { total: number; fns: HotFunction[]; files: HotFunction[] } {
   const selfUs = new Map<number, number>();
   for (let i = 0; i < p.samples.length; i++) {
@@ -45,6 +45,7 @@ export function hotFunctions(p: Profile, top: number): { total: number; fns: Hot
   const byFile = new Map<string, HotFunction>();
   let total = 0;
   for (const n of p.nodes) {
+    if (n.callFrame.functionName === '(idle)') continue; // percentages are of busy time
     const us = selfUs.get(n.id) ?? 0;
     total += us;
     const where = `${shortUrl(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
@@ -72,7 +73,7 @@ export function printProfileSummary(files: string[], top: number, write: (s: str
   const main = profiles[0];
   if (!main) return;
   const { total, fns, files: byFile } = hotFunctions(main.p, top);
-  write(`profile ${main.f}: ${total.toFixed(0)} ms sampled\n\n| self ms | self % | function | where |\n|---|---|---|---|\n`);
+  write(`profile ${main.f}: ${total.toFixed(0)} ms busy (idle excluded)\n\n| self ms | self % | function | where |\n|---|---|---|---|\n`);
   for (const f of fns) write(`| ${f.selfMs.toFixed(1)} | ${f.selfPct.toFixed(1)} | ${f.name} | ${f.where} |\n`);
   write(`\n| self ms | self % | file |\n|---|---|---|\n`);
   for (const f of byFile) write(`| ${f.selfMs.toFixed(1)} | ${f.selfPct.toFixed(1)} | ${f.name} |\n`);
@@ -80,7 +81,7 @@ export function printProfileSummary(files: string[], top: number, write: (s: str
 
 const args = process.argv.slice(2);
 const profileFiles = args.filter((a) => a.endsWith('.cpuprofile'));
-if (profileFiles.length > 0 && import.meta.url.endsWith('profile-summary.ts')) {
+if (profileFiles.length > 0 && process.argv[1]?.endsWith('profile-summary.ts')) {
   const top = Number(args.find((a) => a.startsWith('--top='))?.slice(6) ?? 30);
   printProfileSummary(profileFiles, top, (s) => void process.stdout.write(s));
 }

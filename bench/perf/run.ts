@@ -4,6 +4,7 @@
  *
  * Options (all optional): --rounds=3 --seconds=5 --connections=32 --latency-count=2000
  *   --slow=1000 --targets=direct,floor,hub-full,hub-minimal,peer --out=bench/perf/results/latest.json
+ *   --quiet-wait=120 (seconds to wait for other processes on the machine to go quiet)
  *
  * Layout: this process (load generator) and the fake upstream are pinned to core 0; each
  * gateway runs alone, pinned to core 1, one at a time. Every child is killed on exit or error.
@@ -13,7 +14,9 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { idleRss, runLatencyC1, runSlowStreams, runThroughput, type Mode } from './perf-load.js';
-import { killAllChildren, pinSelf, spawnPinned, TSX_IMPORT, waitForReadyLine } from './perf-proc.js';
+import {
+  foreignCpuMeter, killAllChildren, pinSelf, spawnPinned, TSX_IMPORT, waitForQuiet, waitForReadyLine,
+} from './perf-proc.js';
 import {
   evaluateTargets, markdownRatios, markdownTable, stat, summarise, type Sample, type SlowSample, type Stat,
 } from './perf-report.js';
@@ -35,7 +38,13 @@ interface Options {
   slow: number;
   targets: string[];
   out: string;
+  /** Max seconds to wait for other processes on the machine to go quiet before a measurement. */
+  quietWait: number;
 }
+
+/** Foreign CPU share above which a measurement is retried (shared machines). */
+const QUIET_THRESHOLD = 0.08;
+const MAX_ATTEMPTS = 3;
 
 function parseOptions(argv: string[]): Options {
   const get = (name: string, dflt: string): string =>
@@ -49,6 +58,7 @@ function parseOptions(argv: string[]): Options {
     slow: Number(get('slow', '1000')),
     targets: get('targets', ALL_TARGETS.map((t) => t.name).join(',')).split(','),
     out: get('out', join(here, 'results', 'latest.json')),
+    quietWait: Number(get('quiet-wait', '120')),
   };
   if (!(o.rounds >= 1 && o.rounds <= 20)) throw new Error('--rounds must be 1..20');
   if (!(o.seconds >= 1 && o.seconds <= 60)) throw new Error('--seconds must be 1..60');
@@ -73,23 +83,45 @@ export function machineInfo(): Record<string, string | number> {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function measureTarget(t: RunningTarget, name: string, round: number, o: Options, log: (s: string) => void) {
+interface ModeResult {
+  sample: Sample;
+  foreign: number;
+}
+
+/** One mode of one target: warm-up, throughput at c=N, latency at c=1; foreign CPU measured. */
+async function measureMode(t: RunningTarget, name: string, mode: Mode, round: number, o: Options, own: number[]): Promise<ModeResult> {
+  await runThroughput(t, mode, o.connections, 1); // warm-up (JIT, pools), not recorded
+  const meter = foreignCpuMeter(own);
+  const tp = await runThroughput(t, mode, o.connections, o.seconds);
+  const lat = await runLatencyC1(t, mode, o.latencyCount, 20_000);
+  const foreign = meter.stop();
+  const sample: Sample = {
+    round, target: name, mode, rps: tp.rps, failed: tp.failed + lat.failed, cpuUsPerReq: tp.cpuUsPerReq,
+    rssIdleMb: null, rssLoadMb: tp.rssLoadMb, c1P50Us: lat.p50Us, c1P99Us: lat.p99Us, ttfbP50Us: lat.ttfbP50Us,
+    addedP50Us: null, addedP99Us: null, addedTtfbUs: null, foreignCpuPct: foreign * 100,
+  };
+  return { sample, foreign };
+}
+
+async function measureTarget(t: RunningTarget, name: string, round: number, o: Options, own: number[], log: (s: string) => void) {
   await sleep(1000);
   const rssIdleMb = idleRss(t);
   const samples: Sample[] = [];
   for (const mode of ['json', 'stream'] as Mode[]) {
-    await runThroughput(t, mode, o.connections, 1); // warm-up (JIT, pools), not recorded
-    const tp = await runThroughput(t, mode, o.connections, o.seconds);
-    const lat = await runLatencyC1(t, mode, o.latencyCount, 20_000);
-    log(
-      `  ${name} ${mode}: ${tp.rps.toFixed(0)} rps, cpu ${tp.cpuUsPerReq?.toFixed(0) ?? '–'} µs/req, ` +
-        `c1 p50 ${lat.p50Us.toFixed(0)} µs, first byte ${lat.ttfbP50Us.toFixed(0)} µs, failed ${tp.failed + lat.failed}`,
-    );
-    samples.push({
-      round, target: name, mode, rps: tp.rps, failed: tp.failed + lat.failed, cpuUsPerReq: tp.cpuUsPerReq,
-      rssIdleMb, rssLoadMb: tp.rssLoadMb, c1P50Us: lat.p50Us, c1P99Us: lat.p99Us, ttfbP50Us: lat.ttfbP50Us,
-      addedP50Us: null, addedP99Us: null, addedTtfbUs: null,
-    });
+    let best: ModeResult | undefined;
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const quiet = await waitForQuiet(own, QUIET_THRESHOLD, o.quietWait * 1000);
+      const r = await measureMode(t, name, mode, round, o, own);
+      if (!best || r.foreign < best.foreign) best = r;
+      const s = r.sample;
+      log(
+        `  ${name} ${mode}: ${s.rps.toFixed(0)} rps, cpu ${s.cpuUsPerReq?.toFixed(0) ?? '–'} µs/req, ` +
+          `c1 p50 ${s.c1P50Us.toFixed(0)} µs, first byte ${s.ttfbP50Us.toFixed(0)} µs, failed ${s.failed}, ` +
+          `foreign CPU ${(100 * r.foreign).toFixed(0)}% (before: ${(100 * quiet).toFixed(0)}%)`,
+      );
+      if (r.foreign <= QUIET_THRESHOLD) break;
+    }
+    if (best) samples.push({ ...best.sample, rssIdleMb });
   }
   let slow: SlowSample | undefined;
   if (t.proc && o.slow > 0) {
@@ -110,10 +142,10 @@ function fillAdded(samples: Sample[]): void {
   }
 }
 
-async function startUpstream(): Promise<string> {
+async function startUpstream(): Promise<{ origin: string; pid: number }> {
   const file = fileURLToPath(new URL('./upstream.ts', import.meta.url));
   const up = spawnPinned({ core: LOAD_CORE, args: ['--import', TSX_IMPORT, file, '0'], env: { NODE_ENV: 'production' } });
-  return `http://127.0.0.1:${await waitForReadyLine(up, 20_000)}`;
+  return { origin: `http://127.0.0.1:${await waitForReadyLine(up, 20_000)}`, pid: up.pid };
 }
 
 async function main(): Promise<void> {
@@ -132,7 +164,8 @@ async function main(): Promise<void> {
   const slowSamples: SlowSample[] = [];
   const errors: Array<{ round: number; target: string; error: string }> = [];
   try {
-    const upstreamOrigin = await startUpstream();
+    const upstream = await startUpstream();
+    const upstreamOrigin = upstream.origin;
     log(`upstream ${upstreamOrigin}; ${JSON.stringify(machine)}`);
     for (let round = 1; round <= o.rounds; round++) {
       const order = targets.map((_, i) => targets[(i + round - 1) % targets.length] as Target);
@@ -143,7 +176,8 @@ async function main(): Promise<void> {
         let running: RunningTarget | undefined;
         try {
           running = await target.start(ctx);
-          const r = await measureTarget(running, target.name, round, o, log);
+          const own = [process.pid, upstream.pid, ...(running.proc ? [running.proc.pid] : [])];
+          const r = await measureTarget(running, target.name, round, o, own, log);
           samples.push(...r.samples);
           if (r.slow) slowSamples.push(r.slow);
         } catch (err) {

@@ -12,52 +12,63 @@ import { freePort, spawnPinned, TSX_IMPORT, waitForReadyLine } from '../perf-pro
 import type { Target, TargetContext } from './target-types.js';
 
 const entryFile = fileURLToPath(new URL('./hub-entry.ts', import.meta.url));
-/** Known virtual key given to the hub through ZHONGSHU_DEMO_KEY. */
-const BENCH_KEY = 'zs-bench-0123456789abcdefghijklmnopqrstuv';
+/** Virtual key for the benchmark ("zs-" + 40 letters/digits), given through the environment. */
+const BENCH_KEY = 'zs-bench0123456789abcdefghijklmnopqrstuvw';
+const KEY_VAR = 'ZHONGSHU_BENCH_KEY';
 const DEPLOYMENTS = 4;
 
 export interface HubVariant {
-  /** Governance on (auth, limits, budget, ledger, metrics, logs) or as far off as config allows. */
+  /**
+   * true: priced deployments with limits, an alias over several deployments (scheduling), logs
+   * at info. false: one unpriced deployment without limits, logs silent — as little governance
+   * as the config allows (auth, ledger and metrics cannot be switched off).
+   */
   governance: boolean;
 }
 
-/** The hub YAML for a variant. */
-export function hubYaml(upstreamOrigin: string, v: HubVariant): string {
-  const deployments: string[] = [];
-  for (let i = 0; i < DEPLOYMENTS; i++) {
-    deployments.push(`  - name: bench-dep-${i}
-    provider: bench-upstream
-    model: bench-model
-    tier: standard
-    weight: 1
-    price: { input_per_1m: 150000, output_per_1m: 600000, currency: USD }`);
+function deploymentYaml(id: string, model: string, governance: boolean): string {
+  const lines = [`  - id: ${id}`, '    provider: bench-upstream', `    model: ${model}`, '    tier: standard', '    context_window: 128000'];
+  if (governance) {
+    lines.push('    price: { currency: USD, input: 0.15, output: 0.6 }');
+    lines.push('    limits: { rpm: 10000000, tpm: 1000000000, concurrency: 5000 }');
   }
-  deployments.push(`  - name: bench-slow-dep
-    provider: bench-upstream
-    model: bench-slow
-    tier: standard`);
-  return `providers:
-  - name: bench-upstream
+  return lines.join('\n');
+}
+
+/** The hub YAML for a variant (schema: src/config/hub-file-schema.ts, examples/hub.yaml). */
+export function hubYaml(upstreamOrigin: string, v: HubVariant): string {
+  const n = v.governance ? DEPLOYMENTS : 1;
+  const deps = Array.from({ length: n }, (_, i) => deploymentYaml(`bench-dep-${i}`, 'bench-model', v.governance));
+  deps.push(deploymentYaml('bench-slow-dep', 'bench-slow', v.governance));
+  const members = Array.from({ length: n }, (_, i) => `      - { deployment: bench-dep-${i} }`);
+  return `version: 1
+providers:
+  - id: bench-upstream
     kind: openai-compatible
     base_url: ${upstreamOrigin}/v1
-    api_key: dummy
     allow_private_network: true
 deployments:
-${deployments.join('\n')}
+${deps.join('\n')}
 aliases:
   - name: bench-model
-    deployments: [${Array.from({ length: DEPLOYMENTS }, (_, i) => `bench-dep-${i}`).join(', ')}]
+    members:
+${members.join('\n')}
   - name: bench-slow
-    deployments: [bench-slow-dep]
+    members:
+      - { deployment: bench-slow-dep }
 tenants:
-  - name: bench
-    apps:
-      - name: bench-app
-        ${v.governance ? 'rate_limits: { rpm: 100000000, tpm: 100000000000 }' : ''}
-        ${v.governance ? 'budgets: [{ period: month, limit_micros: 1000000000000000, hard: true }]' : ''}
-        keys:
-          - name: bench-key
-            key: ${BENCH_KEY}
+  - id: bench
+    name: Benchmark tenant
+apps:
+  - id: bench-app
+    tenant: bench
+    name: Benchmark app
+keys:
+  - id: bench-key
+    name: Benchmark key
+    tenant: bench
+    app: bench-app
+    secret: env:${KEY_VAR}
 `;
 }
 
@@ -65,8 +76,8 @@ function hubTarget(name: string, v: HubVariant): Target {
   return {
     name,
     describe: v.governance
-      ? 'Zhongshu hub, full governance: virtual key, rate limits, budget reservation, scheduling over 4 deployments, ledger, metrics, logs'
-      : 'Zhongshu hub, governance off as far as config allows',
+      ? 'Zhongshu hub, full governance: virtual key, priced deployments with limits, scheduling over 4 deployments, ledger, metrics, logs at info'
+      : 'Zhongshu hub, minimal: virtual key, 1 unpriced deployment, no limits, logs silent (ledger and metrics always on)',
     async start(ctx: TargetContext) {
       const dir = join(ctx.workDir, name);
       mkdirSync(join(dir, 'data'), { recursive: true });
@@ -76,7 +87,12 @@ function hubTarget(name: string, v: HubVariant): Target {
       const proc = spawnPinned({
         core: ctx.gatewayCore,
         args: [...ctx.nodeFlags, '--import', TSX_IMPORT, entryFile, configFile, join(dir, 'data'), String(port)],
-        env: { NODE_ENV: 'production', ZHONGSHU_DEMO_KEY: BENCH_KEY, LOG_LEVEL: 'info' },
+        env: {
+          NODE_ENV: 'production',
+          [KEY_VAR]: BENCH_KEY,
+          ZHONGSHU_SIMULATOR: 'false',
+          LOG_LEVEL: v.governance ? 'info' : 'silent',
+        },
         cwd: dir,
       });
       const readyPort = await waitForReadyLine(proc, 60_000);
