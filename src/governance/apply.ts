@@ -36,11 +36,16 @@ export interface ApplyOptions {
   now?: () => number;
 }
 
-/** Resolves a file key's hash and prefix; throws ConfigError naming the key, never the secret. */
-function keyHash(key: HubFileKey, index: number, env: Record<string, string | undefined>): { hash: string; prefix: string } {
+/**
+ * Resolves a file key's hash and prefix; throws ConfigError naming the key, never the secret.
+ * An unset variable for a key that already exists keeps the stored hash (apply from a machine
+ * that does not hold the secret); for a new key it is an error.
+ */
+function keyHash(key: HubFileKey, index: number, env: Record<string, string | undefined>, existing: ApiKeyRecord | undefined): { hash: string; prefix: string } {
   if (key.secret.kind === 'hash') return { hash: key.secret.hash, prefix: key.secret.prefix };
   const value = env[key.secret.variable]?.trim();
   const path = `keys[${index}].secret`;
+  if ((value === undefined || value === '') && existing !== undefined) return { hash: existing.hash, prefix: existing.prefix };
   if (value === undefined || value === '') {
     throw new ConfigError('hub file: cannot apply keys', [{ path, message: `environment variable ${key.secret.variable} is not set: expected it to hold the full virtual key` }]);
   }
@@ -56,7 +61,8 @@ export async function applyHubFile(store: HubStore, file: HubFile, opts: ApplyOp
   const dryRun = opts.dryRun === true;
   const summary: ApplySummary = { changes: [], unchanged: 0, dryRun };
   // Resolve every key hash before writing anything, so a missing variable changes nothing.
-  const keyHashes = file.keys.map((k, i) => keyHash(k, i, env));
+  const keys = new Map((await store.listApiKeys()).map((k) => [k.id, k]));
+  const keyHashes = file.keys.map((k, i) => keyHash(k, i, env, keys.get(k.id)));
 
   const step = async <T>(kind: ApplyKind, id: string, existing: T | undefined, desired: T, write: () => Promise<void>): Promise<void> => {
     if (existing !== undefined && sameRecord(existing, desired)) {
@@ -90,7 +96,6 @@ export async function applyHubFile(store: HubStore, file: HubFile, opts: ApplyOp
   const aliases = new Map((await store.listAliases()).map((a) => [a.name, a]));
   for (const a of file.aliases) await step('alias', a.name, aliases.get(a.name), a, () => store.upsertAlias(a));
 
-  const keys = new Map((await store.listApiKeys()).map((k) => [k.id, k]));
   for (const [i, k] of file.keys.entries()) {
     const old = keys.get(k.id);
     const { hash, prefix } = keyHashes[i] as { hash: string; prefix: string };

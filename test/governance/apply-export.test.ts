@@ -37,6 +37,8 @@ for (const factory of factories) {
       const second = await applyHubFile(store, example, { env });
       expect(second.changes).toEqual([]);
       expect(second.unchanged).toBe(total);
+      // Without the variable, an existing key keeps its stored hash.
+      expect((await applyHubFile(store, example, { env: {} })).changes).toEqual([]);
       expect((await store.findApiKeyByHash(hashVirtualKey(supportKey)))?.id).toBe('acme-support-prod');
       expect((await store.listDeployments()).find((d) => d.id === 'gpt-4o@openai-main')?.price?.inputPerMTok).toBe(2_500_000);
     });
