@@ -82,6 +82,12 @@ describe('simulator adapter', () => {
     expect(resp.finishReason).toBe('stop');
   });
 
+  it('counts a pathological single-"word" prompt without quadratic tokenizer cost', async () => {
+    // 200 000 × 'x' is one BPE pre-token: counted whole it takes over a minute (test timeout: 30 s).
+    const resp = await createSimulatorAdapter().chat(ask('x'.repeat(200_000)), call());
+    expect(resp.usage?.inputTokens).toBe(3 + 4 + 25_000);
+  });
+
   it('answers Chinese in Chinese', async () => {
     const resp = await createSimulatorAdapter().chat(ask('请介绍一下中枢。'), call());
     expect(resp.content).toMatch(/[\u4e00-\u9fff]/);

@@ -46,10 +46,14 @@ function lastUserText(messages: ChatMessage[]): string {
 function sentences(pool: readonly string[], rng: Rng, targetTokens: number, lang: SimLanguage, prefix = ''): string {
   const sep = lang === 'zh' ? '' : ' ';
   let text = prefix;
+  // A running count (sentence by sentence) keeps long answers linear; usage recounts the result.
+  let tokens = textTokens(prefix);
   let start = rng.int(0, pool.length - 1);
-  while (textTokens(text) < targetTokens) {
+  while (tokens < targetTokens) {
     const sentence = pool[start % pool.length] as string;
-    text = text === '' ? sentence : `${text}${sep}${sentence}`;
+    const piece = text === '' ? sentence : `${sep}${sentence}`;
+    text += piece;
+    tokens += textTokens(piece);
     start += rng.int(1, 3);
   }
   return text;

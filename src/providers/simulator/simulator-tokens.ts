@@ -11,8 +11,24 @@ const PER_MESSAGE = 4;
 const REPLY_PRIMING = 3;
 const IMAGE_TOKENS = 85;
 
+/**
+ * BPE cost grows with the square of one pre-token (200 kB of a single "word" takes over a
+ * minute), so runs of letters or of punctuation longer than this are counted in slices.
+ * Ordinary text (and compact JSON) is counted exactly as the tokenizer counts it.
+ */
+const MAX_RUN = 256;
+const LONG_RUN = new RegExp(`[\\p{L}\\p{M}]{${MAX_RUN + 1},}|[^\\s\\p{L}\\p{N}]{${MAX_RUN + 1},}`, 'u');
+const RUN_SLICE = new RegExp(`([\\p{L}\\p{M}]{${MAX_RUN}}|[^\\s\\p{L}\\p{N}]{${MAX_RUN}})`, 'u');
+
+function boundedPieces(text: string): string[] {
+  return LONG_RUN.test(text) ? text.split(RUN_SLICE).filter((p) => p !== '') : [text];
+}
+
 export function textTokens(text: string): number {
-  return text === '' ? 0 : countTokens(text);
+  if (text === '') return 0;
+  let total = 0;
+  for (const piece of boundedPieces(text)) total += countTokens(piece);
+  return total;
 }
 
 function contentTokens(content: string | ContentPart[] | null): number {
@@ -58,6 +74,7 @@ export function splitIntoTokenPieces(text: string): string[] {
   return [...decodeGenerator(encode(text))].filter((piece) => piece !== '');
 }
 
+/** Token ids of (possibly untrusted) text, with the same bound on long runs as `textTokens`. */
 export function tokenIds(text: string): number[] {
-  return encode(text);
+  return boundedPieces(text).flatMap((piece) => encode(piece));
 }
