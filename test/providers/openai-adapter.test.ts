@@ -253,3 +253,35 @@ describe('openai adapter: embeddings and probe', () => {
     expect((await rejection(adapter.probe!(call()))).code).toBe('upstream_overloaded');
   });
 });
+
+describe('openai adapter: connection reuse', () => {
+  it('reads a stream to the end of the body after [DONE], so the connection is reused', async () => {
+    const { createServer } = await import('node:http');
+    let connections = 0;
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write('data: {"id":"c","choices":[{"index":0,"delta":{"content":"hi"},"finish_reason":"stop"}]}\n\n');
+        res.write('data: [DONE]\n\n');
+        setTimeout(() => res.end(), 20); // the end of the body arrives after [DONE]
+      });
+    });
+    server.on('connection', () => (connections += 1));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    try {
+      for (let i = 0; i < 5; i += 1) {
+        const { events, error } = await collect(adapter.streamChat(chatReq({ stream: true }), call({}, { baseUrl: `http://127.0.0.1:${port}/v1` })));
+        expect(error).toBeUndefined();
+        expect(events.at(-1)).toEqual({ type: 'finish', finishReason: 'stop' });
+      }
+      // Abandoning the body at [DONE] would cost a new connection per stream; undici may open
+      // one spare while the first is being released.
+      expect(connections).toBeLessThanOrEqual(2);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSse, type SseEvent } from '../../src/providers/shared/sse-parser.js';
+import { drainSseTail, parseSse, type SseEvent } from '../../src/providers/shared/sse-parser.js';
 
 async function* chunksOf(parts: Array<string | Uint8Array>): AsyncGenerator<Uint8Array> {
   for (const p of parts) yield typeof p === 'string' ? new TextEncoder().encode(p) : p;
@@ -79,5 +79,30 @@ describe('parseSse', () => {
       })(),
     ).rejects.toThrow('socket reset');
     expect(seen).toEqual([{ data: 'one' }]);
+  });
+
+  it('drainSseTail reads a tail to its end, and gives up on a body that never ends', async () => {
+    let tailRead = false;
+    async function* finite(): AsyncGenerator<Uint8Array> {
+      yield new TextEncoder().encode('data: [DONE]\n\n');
+      yield new TextEncoder().encode(': trailing comment\n\n');
+      tailRead = true;
+    }
+    const events = parseSse(finite());
+    expect((await events.next()).value).toEqual({ data: '[DONE]' });
+    await drainSseTail(events);
+    expect(tailRead).toBe(true);
+
+    let release: () => void = () => undefined;
+    async function* endless(): AsyncGenerator<Uint8Array> {
+      yield new TextEncoder().encode('data: [DONE]\n\n');
+      await new Promise<void>((resolve) => (release = resolve));
+    }
+    const stuck = parseSse(endless());
+    await stuck.next();
+    const started = Date.now();
+    await drainSseTail(stuck, 50);
+    expect(Date.now() - started).toBeLessThan(5_000); // returned on its own, long before any test timeout
+    release();
   });
 });

@@ -13,7 +13,7 @@
  */
 import { HubError, isHubError } from '../../core/errors.js';
 import type { ChatStreamEvent, FinishReason, Usage } from '../../core/chat.js';
-import { parseSse } from './sse-parser.js';
+import { drainSseTail, parseSse, type SseEvent } from './sse-parser.js';
 import type { OpenAiCompatibleSpec } from './openai-compatible-spec.js';
 import { argumentsText, chunkSchema, contentText, mapFinishReason, normaliseUsage, type OpenAiChunk } from './openai-compatible-response.js';
 import { upstreamEventError } from './upstream-error.js';
@@ -111,38 +111,52 @@ function* chunkEvents(chunk: OpenAiChunk, state: StreamState, ctx: StreamContext
 
 /** Maps a failure while reading, per the rules in the file comment. */
 function streamFailure(err: unknown, state: StreamState, ctx: StreamContext): HubError {
-  if (ctx.signal?.aborted || !isHubError(err)) return isHubError(err) ? err : new HubError('upstream_error', `${label(ctx)} upstream: stream failed`, { cause: err });
+  if (!isHubError(err)) return new HubError('upstream_error', `${label(ctx)} upstream: stream failed`, { cause: err });
+  if (ctx.signal?.aborted) return err;
   const broken = err.code === 'upstream_connection_failed' || err.code === 'upstream_timeout';
   if (!broken || !state.started) return err;
   return new HubError('upstream_stream_interrupted', `${label(ctx)} upstream stream broke: ${err.message}`, { cause: err });
 }
 
+/** Reads chunks until `[DONE]` (returns true) or the end of the body (returns false). */
+async function* readChunks(events: AsyncGenerator<SseEvent>, state: StreamState, ctx: StreamContext): AsyncGenerator<ChatStreamEvent, boolean> {
+  for (;;) {
+    const r = await events.next();
+    if (r.done) return false;
+    const data = r.value.data.trim();
+    if (data === '') continue;
+    if (data === '[DONE]') return true;
+    yield* chunkEvents(parseChunk(data, ctx), state, ctx);
+  }
+}
+
 export async function* readOpenAiStream(body: AsyncIterable<Uint8Array>, ctx: StreamContext): AsyncGenerator<ChatStreamEvent> {
   const state: StreamState = { started: false, finish: undefined, usage: undefined, toolCalls: new Map(), lastToolIndex: 0 };
-  let done = false;
+  const events = parseSse(body);
   try {
-    for await (const ev of parseSse(body)) {
-      const data = ev.data.trim();
-      if (data === '') continue;
-      if (data === '[DONE]') {
-        done = true;
-        break;
+    let done: boolean;
+    try {
+      done = yield* readChunks(events, state, ctx);
+      if (!state.started) {
+        throw new HubError('upstream_error', `${label(ctx)} upstream: the stream ended without any chunk`);
       }
-      yield* chunkEvents(parseChunk(data, ctx), state, ctx);
+      if (!done && state.finish === undefined) {
+        throw new HubError('upstream_stream_interrupted', `${label(ctx)} upstream: the stream ended before the response finished`);
+      }
+    } catch (err) {
+      const failure = streamFailure(err, state, ctx);
+      if (state.usage) yield { type: 'usage', usage: state.usage };
+      throw failure;
     }
-    if (!state.started) {
-      throw new HubError('upstream_error', `${label(ctx)} upstream: the stream ended without any chunk`);
-    }
-    if (!done && state.finish === undefined) {
-      throw new HubError('upstream_stream_interrupted', `${label(ctx)} upstream: the stream ended before the response finished`);
-    }
-  } catch (err) {
-    const failure = streamFailure(err, state, ctx);
+    let finish = state.finish ?? 'stop';
+    if (finish === 'stop' && state.toolCalls.size > 0) finish = 'tool_calls';
+    yield { type: 'finish', finishReason: finish };
     if (state.usage) yield { type: 'usage', usage: state.usage };
-    throw failure;
+    if (done) await drainSseTail(events);
+  } finally {
+    // A no-op after a complete body. If the consumer left early, this drops the body (and its
+    // connection). After a drain that timed out, it runs once the pending read settles (server
+    // close or idle timeout).
+    void events.return(undefined).catch(() => undefined);
   }
-  let finish = state.finish ?? 'stop';
-  if (finish === 'stop' && state.toolCalls.size > 0) finish = 'tool_calls';
-  yield { type: 'finish', finishReason: finish };
-  if (state.usage) yield { type: 'usage', usage: state.usage };
 }

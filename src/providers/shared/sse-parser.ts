@@ -68,3 +68,33 @@ export async function* parseSse(body: AsyncIterable<Uint8Array>): AsyncGenerator
   const last = takeEvent();
   if (last) yield last;
 }
+
+/**
+ * Reads what is left of an SSE body after its last meaningful event (OpenAI `[DONE]`,
+ * Anthropic `message_stop`) without delivering it, for at most `graceMs`.
+ *
+ * Why: a server normally ends the response right after its final event, but the end of the
+ * HTTP body may arrive a moment later. Abandoning the iterator at the final event destroys the
+ * body and with it the keep-alive connection; reading on to the end returns the connection to
+ * the pool. For a server that keeps the stream open, give up after `graceMs`; the caller's
+ * `events.return()` then runs once the pending read settles (server close or idle timeout).
+ * Errors in the tail are ignored: the answer was already complete.
+ */
+export async function drainSseTail(events: AsyncIterator<SseEvent>, graceMs = 1_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), graceMs);
+  });
+  try {
+    for (;;) {
+      const next = events.next();
+      next.catch(() => undefined);
+      const r = await Promise.race([next, timeout]);
+      if (r === 'timeout' || r.done) return;
+    }
+  } catch {
+    // The tail is irrelevant once the answer is complete.
+  } finally {
+    clearTimeout(timer);
+  }
+}
