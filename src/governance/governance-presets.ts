@@ -30,17 +30,17 @@ export function simulatorDeployments(): Deployment[] {
     deployment(SIMULATOR_PROVIDER_ID, {
       id: 'sim-premium', model: 'sim-premium', tier: 'premium', capabilities: [...chat, 'code', 'long_context', 'vision', 'reasoning'],
       contextWindow: 200_000, maxOutputTokens: 16_384, price: usd(3_000_000, 15_000_000, 300_000), quality: 0.92,
-      options: { latencyMs: 400, tokensPerSecond: 60 },
+      options: { latencyMs: 300, tokensPerSecond: 80 },
     }),
     deployment(SIMULATOR_PROVIDER_ID, {
       id: 'sim-standard', model: 'sim-standard', tier: 'standard', capabilities: [...chat, 'code'],
       contextWindow: 128_000, maxOutputTokens: 8_192, price: usd(500_000, 1_500_000, 125_000), quality: 0.8,
-      options: { latencyMs: 200, tokensPerSecond: 120 },
+      options: { latencyMs: 150, tokensPerSecond: 150 },
     }),
     deployment(SIMULATOR_PROVIDER_ID, {
       id: 'sim-economy', model: 'sim-economy', tier: 'economy', capabilities: chat,
       contextWindow: 32_000, maxOutputTokens: 4_096, price: usd(100_000, 400_000, 25_000), quality: 0.65,
-      options: { latencyMs: 80, tokensPerSecond: 250 },
+      options: { latencyMs: 60, tokensPerSecond: 300 },
     }),
     deployment(SIMULATOR_PROVIDER_ID, {
       id: 'sim-embedding', model: 'sim-embedding', tier: 'economy', capabilities: ['embeddings', 'multilingual'],
