@@ -3,11 +3,11 @@
  * backends (sqlite|postgres, memory|redis) and wires providers.
  */
 import { mkdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { systemClock } from './core/ports.js';
 import { loadEnv, type HubEnv } from './config/env.js';
-import { parseHubFile } from './config/hub-file.js';
+import { readHubFile, type KnownRecords } from './config/hub-file.js';
+import type { HubStore } from './core/store.js';
 import { createEgress } from './egress/index.js';
 import { DEFAULT_GATEWAY_OPTIONS, Gateway } from './gateway/pipeline.js';
 import { TraceStore } from './gateway/routing/route-summary.js';
@@ -47,14 +47,26 @@ export interface RunningHub {
   close(): Promise<void>;
 }
 
-function resolveEnv(opts: StartOptions): HubEnv {
+function rawEnvOf(opts: StartOptions): Record<string, string | undefined> {
   const raw = { ...(opts.env ?? process.env) };
   if (opts.dataDir !== undefined) raw.ZHONGSHU_DATA_DIR = opts.dataDir;
   if (opts.databaseUrl !== undefined) raw.DATABASE_URL = opts.databaseUrl;
   if (opts.configFile !== undefined) raw.ZHONGSHU_CONFIG = opts.configFile;
   if (opts.port !== undefined) raw.PORT = String(opts.port);
   if (opts.host !== undefined) raw.HOST = opts.host;
-  return loadEnv(raw);
+  return raw;
+}
+
+async function knownRecords(store: HubStore): Promise<KnownRecords> {
+  const [providers, deployments, tenants, apps] = await Promise.all([
+    store.listProviders(), store.listDeployments(), store.listTenants(), store.listApps(),
+  ]);
+  return {
+    providerIds: providers.map((p) => p.id),
+    deploymentIds: deployments.map((d) => d.id),
+    tenantIds: tenants.map((t) => t.id),
+    appTenants: new Map(apps.map((a) => [a.id, a.tenantId])),
+  };
 }
 
 function bootstrapBanner(url: string, created: { demoKey?: string; adminPassword?: string }): string {
@@ -72,7 +84,8 @@ function bootstrapBanner(url: string, created: { demoKey?: string; adminPassword
 }
 
 export async function startHub(opts: StartOptions = {}): Promise<RunningHub> {
-  const env = resolveEnv(opts);
+  const rawEnv = rawEnvOf(opts);
+  const env: HubEnv = loadEnv(rawEnv);
   const print = opts.print ?? ((text: string) => process.stdout.write(`${text}\n`));
   const logger = createLogger({ level: env.logLevel });
   mkdirSync(env.dataDir, { recursive: true });
@@ -81,10 +94,10 @@ export async function startHub(opts: StartOptions = {}): Promise<RunningHub> {
   await store.migrate();
   const created = await bootstrapHub(store, env);
   if (env.configFile) {
-    const text = await readFile(env.configFile, 'utf8');
-    await applyHubFile(store, parseHubFile(text, { source: env.configFile }));
+    const file = await readHubFile(env.configFile, await knownRecords(store));
+    await applyHubFile(store, file, { env: rawEnv });
   }
-  const catalog = await createCatalogHolder(store, env, logger);
+  const catalog = await createCatalogHolder(store, rawEnv, { logger, allowPrivateUpstreams: env.allowPrivateUpstreams });
 
   const metrics = createMetrics();
   const ledger = createLedgerWriter(store, { logger });

@@ -43,8 +43,10 @@ beforeEach(() => {
 });
 
 describe('fallback', () => {
-  it('falls back to the other deployment on a 500 and writes one row per attempt', async () => {
+  it('falls back to the other deployment on a 500, retries the last one, and writes one row per attempt', async () => {
     const before = (await hub.usage()).length;
+    // Each upstream fails its first call: attempt 1 (X) fails, attempt 2 falls back to Y and
+    // fails, attempt 3 retries Y (nothing else left) and succeeds.
     fakeA.program({ kind: 'status', status: 500 });
     fakeB.program({ kind: 'status', status: 500 });
     fakeA.setDefault({ kind: 'ok', promptTokens: 10, completionTokens: 10 });
@@ -53,14 +55,19 @@ describe('fallback', () => {
       .create({ model: 'pool', messages: [{ role: 'user', content: 'hi' }] })
       .withResponse();
     expect(data.choices[0]?.message.content).toBeTruthy();
-    expect(response.headers.get('x-zhongshu-route')).toMatch(/attempt=2/);
+    expect(response.headers.get('x-zhongshu-route')).toMatch(/attempt=3; fallback=1/);
     const rows = (await hub.usage()).slice(before);
-    expect(rows).toHaveLength(2);
-    expect(rows[0]).toMatchObject({ attempt: 1, status: 'upstream_error', errorCode: 'upstream_error', costMicros: 0 });
-    expect(rows[1]).toMatchObject({ attempt: 2, status: 'ok' });
+    expect(rows.map((r) => [r.attempt, r.status, r.costMicros > 0])).toEqual([
+      [1, 'upstream_error', false],
+      [2, 'upstream_error', false],
+      [3, 'ok', true],
+    ]);
+    expect(rows[0]?.errorCode).toBe('upstream_error');
     expect(rows[0]?.deploymentId).not.toBe(rows[1]?.deploymentId);
-    const price = rows[1]?.deploymentId === 'dep-a' ? 1 * 10 + 2 * 10 : 3 * 10 + 4 * 10;
-    expect(rows[1]?.costMicros).toBe(price);
+    expect(rows[2]?.deploymentId).toBe(rows[1]?.deploymentId);
+    // priced at the deployment that served: dep-a 1/2 USD per 1M, dep-b 3/4 USD per 1M → micros
+    const price = rows[2]?.deploymentId === 'dep-a' ? 1 * 10 + 2 * 10 : 3 * 10 + 4 * 10;
+    expect(rows[2]?.costMicros).toBe(price);
   });
 
   it('retries a single deployment after its Retry-After', async () => {
