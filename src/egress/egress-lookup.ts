@@ -8,7 +8,14 @@ import type { LookupFunction } from 'node:net';
 import { HubError } from '../core/errors.js';
 import { describeDenial, type AddressPolicy } from './egress-address-policy.js';
 
-export function createPolicyLookup(policy: AddressPolicy, allowPrivateNetwork: boolean): LookupFunction {
+/** The resolver the lookup asks (node's `dns.lookup` with `all: true`); replaceable in tests. */
+export type AllAddressesResolver = (
+  hostname: string,
+  options: LookupOptions & { all: true },
+  callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+) => void;
+
+export function createPolicyLookup(policy: AddressPolicy, allowPrivateNetwork: boolean, resolve: AllAddressesResolver = dnsLookup): LookupFunction {
   return function policyLookup(hostname, options: LookupOptions, callback) {
     const byName = policy.checkHostname(hostname);
     if (byName) {
@@ -16,7 +23,7 @@ export function createPolicyLookup(policy: AddressPolicy, allowPrivateNetwork: b
       return;
     }
     // Resolve every address so a name with one public and one private record is still refused.
-    dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
+    resolve(hostname, { ...options, all: true }, (err, addresses) => {
       if (err) {
         callback(err, '', 0);
         return;

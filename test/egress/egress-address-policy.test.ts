@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { HubError } from '../../src/core/errors.js';
 import { createAddressPolicy, normaliseIp } from '../../src/egress/egress-address-policy.js';
+import { createPolicyLookup, type AllAddressesResolver } from '../../src/egress/egress-lookup.js';
 
 describe('egress address policy (pure)', () => {
   const policy = createAddressPolicy({ denyList: ['203.0.113.0/24', '2001:db8::/32', '.internal.example'] });
@@ -36,5 +38,36 @@ describe('egress address policy (pure)', () => {
 
   it('rejects an invalid CIDR in the deny list', () => {
     expect(() => createAddressPolicy({ denyList: ['10.0.0.0/40'] })).toThrow(/CIDR/);
+  });
+});
+
+describe('egress policy lookup (DNS rebinding)', () => {
+  type Answer = Array<{ address: string; family: number }>;
+  function lookupWith(answers: Answer[]) {
+    let i = 0;
+    const resolver: AllAddressesResolver = (_host, _opts, cb) => cb(null, answers[Math.min(i++, answers.length - 1)] ?? []);
+    return createPolicyLookup(createAddressPolicy(), false, resolver);
+  }
+  function ask(lookup: ReturnType<typeof lookupWith>, all: boolean): Promise<{ err: Error | null; address: unknown }> {
+    return new Promise((resolve) => lookup('api.vendor.example', { all }, (err, address) => resolve({ err, address })));
+  }
+
+  it('checks every resolution, so a name that re-resolves to a private address is refused', async () => {
+    const lookup = lookupWith([[{ address: '93.184.216.34', family: 4 }], [{ address: '127.0.0.1', family: 4 }]]);
+    const first = await ask(lookup, false);
+    expect(first.err).toBeNull();
+    expect(first.address).toBe('93.184.216.34');
+    const second = await ask(lookup, false);
+    expect(second.err).toBeInstanceOf(HubError);
+    expect((second.err as HubError).code).toBe('egress_denied');
+    expect(second.err?.message).toContain('api.vendor.example');
+  });
+
+  it('refuses a name with any forbidden address among its records; returns all when asked', async () => {
+    const mixed = await ask(lookupWith([[{ address: '93.184.216.34', family: 4 }, { address: '169.254.169.254', family: 4 }]]), true);
+    expect((mixed.err as HubError).code).toBe('egress_denied');
+    const ok = await ask(lookupWith([[{ address: '93.184.216.34', family: 4 }, { address: '2606:2800:220:1::1', family: 6 }]]), true);
+    expect(ok.err).toBeNull();
+    expect(ok.address).toHaveLength(2);
   });
 });
