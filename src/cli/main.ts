@@ -21,7 +21,8 @@ function registerStartCommand(program: Command): void {
         if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new Error(`--port: expected an integer 0–65535`);
         // Loaded lazily: the admin commands never pull in the HTTP stack and providers.
         const { startHub } = await import('../main.js');
-        const hub = await startHub({ env: process.env, ...(opts.config !== undefined ? { configFile: opts.config } : {}), ...(port !== undefined ? { port } : {}) });
+        const starting = startHub({ env: process.env, ...(opts.config !== undefined ? { configFile: opts.config } : {}), ...(port !== undefined ? { port } : {}) });
+        // Handlers go in before the hub listens, so a signal during start still closes it cleanly.
         let stopping = false;
         const stop = (signal: string) => {
           if (stopping) {
@@ -29,18 +30,22 @@ function registerStartCommand(program: Command): void {
             process.exit(1);
           }
           stopping = true;
-          hub.close().then(
-            () => process.exit(0),
-            (err: unknown) => {
-              reportCliError(err);
-              process.exit(1);
-            },
-          );
+          starting
+            .then((hub) => hub.close())
+            .then(
+              () => process.exit(0),
+              (err: unknown) => {
+                reportCliError(err);
+                process.exit(1);
+              },
+            );
         };
         process.on('SIGTERM', () => stop('SIGTERM'));
         process.on('SIGINT', () => stop('SIGINT'));
+        await starting;
       } catch (err) {
         reportCliError(err);
+        process.exit(process.exitCode ?? 1);
       }
     });
 }
