@@ -160,8 +160,22 @@ describe('buildChatBody', () => {
     expect(buildChatBody(req({ temperature: 2, topP: 1 }), target, MOONSHOT_SPEC)).toMatchObject({ temperature: 1, top_p: 1 });
   });
 
-  it('omits model for Azure', () => {
+  it('omits model for Azure, and stream_options for api-versions before 2024-09-01', () => {
     expect(buildChatBody(req(), target, AZURE_OPENAI_SPEC)).not.toHaveProperty('model');
+    expect(buildChatBody(req({ stream: true }), target, AZURE_OPENAI_SPEC)).toHaveProperty('stream_options');
+    const old = { ...target, options: { apiVersion: '2024-06-01' } };
+    expect(buildChatBody(req({ stream: true }), old, AZURE_OPENAI_SPEC)).not.toHaveProperty('stream_options');
+    const preview = { ...target, options: { apiVersion: '2025-04-01-preview' } };
+    expect(buildChatBody(req({ stream: true }), preview, AZURE_OPENAI_SPEC)).toHaveProperty('stream_options');
+  });
+
+  it('maps the end-user tag to Zhipu user_id, dropping ids GLM would refuse', () => {
+    const long = buildChatBody(req({ user: 'employee-42' }), target, ZHIPU_SPEC);
+    expect(long).toMatchObject({ user_id: 'employee-42' });
+    expect(long).not.toHaveProperty('user');
+    const short = buildChatBody(req({ user: 'bob' }), target, ZHIPU_SPEC);
+    expect(short).not.toHaveProperty('user');
+    expect(short).not.toHaveProperty('user_id');
   });
 });
 

@@ -30,11 +30,26 @@ export function azureAuthHeaders(target: UpstreamTarget): Record<string, string>
   return target.apiKey ? { 'api-key': target.apiKey } : {};
 }
 
-/** o-series deployments refuse `max_tokens`; the operator opts in per deployment. */
+/** `stream_options` exists from api-version 2024-09-01(-preview) on; older versions refuse it. */
+export function azureSupportsStreamOptions(apiVersion: string): boolean {
+  return apiVersion.slice(0, 10) >= '2024-09-01';
+}
+
+/**
+ * o-series deployments refuse `max_tokens`: the operator opts in per deployment with
+ * `options.maxCompletionTokens`. Old api-versions get no `stream_options` (the hub estimates usage).
+ */
 export function mapAzureRequestBody(body: JsonObject, _req: ChatRequest, target: UpstreamTarget): JsonObject {
-  if (target.options.maxCompletionTokens !== true || body.max_tokens === undefined) return body;
-  const { max_tokens: maxTokens, ...rest } = body;
-  return { ...rest, max_completion_tokens: maxTokens ?? null };
+  let out = body;
+  if (out.stream_options !== undefined && !azureSupportsStreamOptions(azureApiVersion(target))) {
+    const { stream_options: _dropped, ...rest } = out;
+    out = rest;
+  }
+  if (target.options.maxCompletionTokens === true && out.max_tokens !== undefined) {
+    const { max_tokens: maxTokens, ...rest } = out;
+    out = { ...rest, max_completion_tokens: maxTokens ?? null };
+  }
+  return out;
 }
 
 /** Azure's content filter answers 400 with code `content_filter`. */

@@ -13,7 +13,14 @@ import type { UpstreamErrorDetail } from '../shared/upstream-error.js';
  * keeps requests written for OpenAI working (temperature 1.5 becomes 1, top_p 1 becomes 0.99).
  */
 export function mapZhipuRequestBody(body: JsonObject, _req: ChatRequest, _target: UpstreamTarget): JsonObject {
-  return clampBodyNumber(clampBodyNumber(body, 'temperature', 0, 1), 'top_p', 0.01, 0.99);
+  return mapZhipuUser(clampBodyNumber(clampBodyNumber(body, 'temperature', 0, 1), 'top_p', 0.01, 0.99));
+}
+
+/** GLM names the end-user tag `user_id` and refuses ids outside 6–128 characters: map or drop. */
+export function mapZhipuUser(body: JsonObject): JsonObject {
+  const { user, ...rest } = body;
+  if (typeof user !== 'string') return body;
+  return user.length >= 6 && user.length <= 128 ? { ...rest, user_id: user } : rest;
 }
 
 /**
