@@ -18,6 +18,11 @@ export interface CatalogHolderOptions {
   logger?: Logger;
   /** ZHONGSHU_ALLOW_PRIVATE_UPSTREAMS: every provider may reach private addresses. */
   allowPrivateUpstreams?: boolean;
+  /**
+   * Decrypts a credential stored in the database (credentialRef `stored`), e.g.
+   * `storedSecretResolver(vault)` from governance/admin. Without it such providers get no secret.
+   */
+  resolveStoredSecret?: (provider: ProviderRecord) => Promise<string | undefined>;
 }
 
 function freezeMap<K, V extends object>(entries: Iterable<readonly [K, V]>): ReadonlyMap<K, V> {
@@ -25,7 +30,7 @@ function freezeMap<K, V extends object>(entries: Iterable<readonly [K, V]>): Rea
 }
 
 /** Secret for one provider, or undefined (with the reason, never the value). */
-function resolveSecret(provider: ProviderRecord, env: Record<string, string | undefined>): { secret?: string; problem?: string } {
+async function resolveSecret(provider: ProviderRecord, env: Record<string, string | undefined>, opts: CatalogHolderOptions): Promise<{ secret?: string; problem?: string }> {
   const ref = provider.credentialRef;
   if (ref === undefined) return {};
   if (ref.startsWith('env:')) {
@@ -33,7 +38,15 @@ function resolveSecret(provider: ProviderRecord, env: Record<string, string | un
     const value = env[name]?.trim();
     return value === undefined || value === '' ? { problem: `environment variable ${name} is not set` } : { secret: value };
   }
-  return { problem: `credential reference "${ref.split(':')[0] ?? ''}" is not supported yet (expected env:NAME)` };
+  if (ref === 'stored' && opts.resolveStoredSecret !== undefined) {
+    try {
+      const secret = await opts.resolveStoredSecret(provider);
+      return secret === undefined || secret === '' ? { problem: 'no stored credential' } : { secret };
+    } catch (err) {
+      return { problem: `stored credential unreadable (${err instanceof Error ? err.message : 'error'})` };
+    }
+  }
+  return { problem: `credential reference "${ref.split(':')[0] ?? ''}" cannot be resolved (expected env:NAME, or stored with a master key)` };
 }
 
 export async function createCatalogHolder(store: HubStore, env: Record<string, string | undefined>, opts: CatalogHolderOptions = {}): Promise<CatalogHolder> {
@@ -46,7 +59,7 @@ export async function createCatalogHolder(store: HubStore, env: Record<string, s
     ]);
     const secrets = new Map<string, string>();
     for (const p of providers) {
-      const { secret, problem } = resolveSecret(p, env);
+      const { secret, problem } = await resolveSecret(p, env, opts);
       if (secret !== undefined) secrets.set(p.id, secret);
       if (problem !== undefined) opts.logger?.warn({ provider: p.id }, `provider ${p.id} has no usable credential: ${problem}`);
     }

@@ -86,6 +86,16 @@ for (const factory of factories) {
       }
     });
 
+    it('keeps a database-stored provider credential that a file cannot express', async () => {
+      await applyHubFile(store, example, { env });
+      const p = (await store.listProviders()).find((x) => x.id === 'deepseek');
+      if (p === undefined) throw new Error('provider missing');
+      await store.upsertProvider({ ...p, credentialRef: 'stored' });
+      const text = await exportHubFile(store);
+      expect((await applyHubFile(store, parseHubFile(text), { env: {} })).changes).toEqual([]);
+      expect((await store.listProviders()).find((x) => x.id === 'deepseek')?.credentialRef).toBe('stored');
+    });
+
     it('keeps a revocation when the file does not mention it', async () => {
       await applyHubFile(store, example, { env });
       const key = (await store.listApiKeys()).find((k) => k.id === 'acme-support-prod');

@@ -99,10 +99,14 @@ describe('bootstrap', () => {
     expect([...catalog.keysByHash.values()].map((k) => k.id)).toEqual(['demo']);
     expect(Object.isFrozen(catalog.deployments.get('sim-premium'))).toBe(true);
 
+    await store.upsertProvider({ id: 'vaulted', kind: 'openai', credentialRef: 'stored', headers: {}, options: {}, allowPrivateNetwork: false });
     await store.upsertTenant({ id: 'new', name: 'New', status: 'active', createdAt: 1 });
     expect(holder.current().tenants.has('new')).toBe(false);
     await holder.reload();
     expect(holder.current().tenants.has('new')).toBe(true);
     expect(holder.current().version).toBeGreaterThan(catalog.version);
+    expect(holder.current().secrets.has('vaulted')).toBe(false);
+    const vaulted = await createCatalogHolder(store, {}, { resolveStoredSecret: async (p) => (p.id === 'vaulted' ? 'sk-from-vault' : undefined) });
+    expect(vaulted.current().secrets.get('vaulted')).toBe('sk-from-vault');
   });
 });
