@@ -34,6 +34,8 @@ export function fakeHubYaml(spec: {
   providers: FakeProviderSpec[];
   deployments: FakeDeploymentSpec[];
   aliases?: FakeAliasSpec[];
+  /** Raw YAML sections appended as is (tenants, apps, keys). */
+  extra?: string;
 }): string {
   const lines: string[] = ['providers:'];
   for (const p of spec.providers) {
@@ -63,5 +65,6 @@ export function fakeHubYaml(spec: {
       for (const m of a.members) lines.push(`      - deployment: ${m.deployment}`, `        weight: ${m.weight ?? 1}`);
     }
   }
+  if (spec.extra) lines.push(spec.extra.trimEnd());
   return `${lines.join('\n')}\n`;
 }

@@ -25,6 +25,6 @@ export interface StreamEncoder {
 export interface ChatDialect {
   readonly name: 'openai' | 'anthropic';
   parse(body: unknown): { request: ChatRequest; hints: RoutingHints };
-  encodeResponse(resp: ChatResponse & { usage: Usage }, meta: ResponseMeta): unknown;
+  encodeResponse(resp: ChatResponse & { usage: Usage }, meta: ResponseMeta, req: ChatRequest): unknown;
   streamEncoder(req: ChatRequest, meta: ResponseMeta): StreamEncoder;
 }

@@ -25,7 +25,7 @@ export function registerChatRoute(app: FastifyInstance, path: string, dialect: C
     if (!chatRequest.stream) {
       const outcome = await deps.gateway.chat(ctx, chatRequest);
       reply.header('x-zhongshu-route', formatRouteHeader(outcome.route));
-      return dialect.encodeResponse(outcome.response, meta);
+      return dialect.encodeResponse(outcome.response, meta, chatRequest);
     }
 
     const outcome = await deps.gateway.openStream(ctx, chatRequest);

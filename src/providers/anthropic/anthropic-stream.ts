@@ -19,7 +19,7 @@
 import { z } from 'zod';
 import type { ChatStreamEvent } from '../../core/chat.js';
 import { HubError, isHubError } from '../../core/errors.js';
-import { parseSse } from '../shared/sse-parser.js';
+import { drainSseTail, parseSse } from '../shared/sse-parser.js';
 import { ANTHROPIC_LABEL, anthropicEventError } from './anthropic-errors.js';
 import { anthropicUsageSchema, mapAnthropicUsage, type AnthropicUsage } from './anthropic-response.js';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason.js';
@@ -169,8 +169,12 @@ function streamFailure(err: unknown, state: StreamState, ctx: AnthropicStreamCon
 
 export async function* readAnthropicStream(body: AsyncIterable<Uint8Array>, ctx: AnthropicStreamContext): AsyncGenerator<ChatStreamEvent> {
   const state: StreamState = { started: false, stopped: false, usage: undefined, outputFinal: false, stopReason: undefined, blocks: new Map(), toolCount: 0 };
+  const events = parseSse(body);
   try {
-    for await (const sse of parseSse(body)) {
+    for (;;) {
+      const next = await events.next();
+      if (next.done) break;
+      const sse = next.value;
       const data = sse.data.trim();
       if (data === '') continue;
       const ev = parseEvent(data, ctx);
@@ -189,4 +193,6 @@ export async function* readAnthropicStream(body: AsyncIterable<Uint8Array>, ctx:
   }
   yield { type: 'finish', finishReason: mapAnthropicStopReason(state.stopReason) };
   if (state.usage) yield { type: 'usage', usage: mapAnthropicUsage(state.usage) };
+  // Read the end of the body so the connection goes back to the pool.
+  await drainSseTail(events);
 }
