@@ -14,6 +14,11 @@ export interface ScoreWeights {
   cost: number;
   /** Peak-EWMA latency (TTFT for streams) relative to the fastest candidate. */
   latency: number;
+  /**
+   * Slowness: the deployment's own current TTFT (or latency) over its own baseline. Weighted
+   * above one tier step, so a badly slowed deployment yields to the next tier.
+   */
+  slow: number;
   /** Time-decayed error rate. */
   errors: number;
   /** In-flight attempts ÷ concurrency limit. */
@@ -75,7 +80,7 @@ export interface SchedulerConfig {
   budget: { noUpgradeAt: number; stepDownAt: number };
   weights: Record<CostPreference, ScoreWeights>;
   /** Ratios at which a relative component saturates at 1 (cost: log2 of this ratio). */
-  ranges: { costRatio: number; latencyRatio: number; errorRate: number };
+  ranges: { costRatio: number; latencyRatio: number; slowRatio: number; errorRate: number };
   /** P2C among candidates whose score is within `margin` of the best (at most `poolSize`). */
   p2c: { margin: number; poolSize: number };
   maxAttempts: number;
@@ -88,7 +93,8 @@ export interface SchedulerConfig {
   breaker: BreakerConfig;
   /**
    * Stall: an attempt waiting for its first byte longer than
-   * clamp(factor × baseline TTFT, minMs, maxMs) marks the deployment stalled.
+   * clamp(factor × baseline TTFT, minMs, maxMs) marks the deployment stalled and counts as a
+   * breaker failure right then (a first-byte timeout), as does a first byte that late.
    */
   stall: { factor: number; minMs: number; maxMs: number };
   /** Retry-After assumed for a 429 without one. */
@@ -107,14 +113,14 @@ export const DEFAULT_SCHEDULER_CONFIG: SchedulerConfig = {
   tierOrder: ['premium', 'standard', 'economy'],
   budget: { noUpgradeAt: 0.7, stepDownAt: 0.9 },
   weights: {
-    high: { tier: 3, quality: 0.6, cost: 0.2, latency: 1, errors: 2, load: 0.8, pacing: 1 },
-    low: { tier: 3, quality: 0.2, cost: 0.8, latency: 1, errors: 2, load: 0.8, pacing: 1 },
+    high: { tier: 3, quality: 0.6, cost: 0.2, latency: 1, slow: 4, errors: 2, load: 1.6, pacing: 1 },
+    low: { tier: 3, quality: 0.2, cost: 0.8, latency: 1, slow: 4, errors: 2, load: 1.6, pacing: 1 },
   },
-  ranges: { costRatio: 16, latencyRatio: 4, errorRate: 0.25 },
+  ranges: { costRatio: 16, latencyRatio: 4, slowRatio: 4, errorRate: 0.25 },
   p2c: { margin: 0.15, poolSize: 3 },
   maxAttempts: 3,
   fallback: { sameProviderPenalty: 0.5, sameTierPenalty: 0 },
-  capacity: { premiumHeadroom: 0.2, headroomTiers: ['premium'], rateWindowMs: 1000 },
+  capacity: { premiumHeadroom: 0.4, headroomTiers: ['premium'], rateWindowMs: 1000 },
   latency: { peakTauMs: 10_000, baselineTauMs: 60_000 },
   errors: { tauMs: 30_000, priorAttempts: 4 },
   breaker: {
@@ -124,14 +130,14 @@ export const DEFAULT_SCHEDULER_CONFIG: SchedulerConfig = {
     failureRatio: 0.5,
     consecutiveFailures: 5,
     openMs: 5_000,
-    backoff: 2,
-    maxOpenMs: 60_000,
+    backoff: 1.5,
+    maxOpenMs: 30_000,
     resetAfterMs: 120_000,
     halfOpenProbes: 2,
     probeTimeoutMs: 5_000,
     successesToClose: 2,
   },
-  stall: { factor: 4, minMs: 1_000, maxMs: 15_000 },
+  stall: { factor: 3, minMs: 1_000, maxMs: 15_000 },
   throttle: { defaultRetryAfterMs: 1_000 },
   health: { degradedErrorRate: 0.1, degradedLatencyFactor: 2, defaultQuality: { premium: 0.9, standard: 0.75, economy: 0.6 } },
   gray: {

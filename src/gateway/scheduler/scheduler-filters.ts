@@ -55,6 +55,20 @@ export function effectiveLadder(cfg: SchedulerConfig, level: BizLevel, pref: Cos
   return { ladder, degraded };
 }
 
+/**
+ * The ladder extended with the tiers it lacks, nearest to its first tier first (cheaper on a
+ * tie), for when no tier of the ladder can serve the request at all or healthily. Under budget
+ * pressure (≥ `budget.noUpgradeAt`) only cheaper tiers are added.
+ */
+export function escalatedLadder(cfg: SchedulerConfig, ladder: Tier[], pressure: number): Tier[] {
+  const order = cfg.tierOrder;
+  const anchor = order.indexOf(ladder[0] as Tier);
+  const cheapest = Math.max(...ladder.map((t) => order.indexOf(t)));
+  const missing = order.filter((t) => !ladder.includes(t) && (pressure < cfg.budget.noUpgradeAt || order.indexOf(t) > cheapest));
+  missing.sort((a, b) => Math.abs(order.indexOf(a) - anchor) - Math.abs(order.indexOf(b) - anchor) || order.indexOf(b) - order.indexOf(a));
+  return [...ladder, ...missing];
+}
+
 /** The first administrative/static filter that removes `d`, if any (tier and gray excluded). */
 export function staticFilter(d: Deployment, req: RouteRequest, worst: number | undefined, budget: BudgetGate | undefined): FilterName | undefined {
   if (req.excludeDeployments?.includes(d.id)) return 'tried';
@@ -68,9 +82,10 @@ export function staticFilter(d: Deployment, req: RouteRequest, worst: number | u
 /** The first health filter that removes `d` at `now`, if any. */
 export function healthFilter(cfg: SchedulerConfig, d: Deployment, h: DeploymentHealthRecord, premium: boolean, now: number): FilterName | undefined {
   if (d.status !== 'enabled' || h.override === 'disable' || h.override === 'drain') return 'status';
+  const stalled = h.stalled(now);
   if (h.override === 'force-open' || !h.breaker.admits(now)) return 'breaker';
   if (h.throttledUntil > now) return 'throttled';
-  if (h.stalled(now)) return 'stalled';
+  if (stalled) return 'stalled';
   if (overCapacity(cfg, d, h, premium, now)) return 'capacity';
   return undefined;
 }

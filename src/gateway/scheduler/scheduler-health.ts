@@ -49,6 +49,10 @@ class Ewma {
 interface PendingAttempt {
   startedAt: number;
   probe: number;
+  /** Its first byte was overdue: already counted as a breaker failure (a first-byte timeout). */
+  stallCounted: boolean;
+  /** Still without a first byte after being counted. */
+  overdue: boolean;
 }
 
 export class DeploymentHealthRecord {
@@ -65,6 +69,7 @@ export class DeploymentHealthRecord {
   private readonly pending = new Map<string, PendingAttempt>();
   /** Attempts still waiting for their first byte, oldest first (insertion order). */
   private readonly awaitingFirstByte = new Map<string, number>();
+  private overdueCount = 0;
   private readonly anonymous: string[] = [];
   private anonymousSeq = 0;
   private readonly dispatchTimes: number[] = [];
@@ -83,15 +88,47 @@ export class DeploymentHealthRecord {
   started(now: number, attemptId: string | undefined): void {
     const key = attemptId ?? this.anonymousKey();
     const probe = this.breaker.dispatched(now);
-    this.pending.set(key, { startedAt: now, probe });
+    this.pending.set(key, { startedAt: now, probe, stallCounted: false, overdue: false });
     this.awaitingFirstByte.set(key, now);
     this.inflight++;
     this.dispatchTimes.push(now);
   }
 
-  firstByte(attemptId: string | undefined): void {
+  firstByte(now: number, attemptId: string | undefined): void {
     const key = attemptId ?? this.oldestAnonymousAwaiting();
-    if (key !== undefined) this.awaitingFirstByte.delete(key);
+    if (key === undefined) return;
+    this.awaitingFirstByte.delete(key);
+    const attempt = this.pending.get(key);
+    if (!attempt) return;
+    if (attempt.overdue) {
+      attempt.overdue = false;
+      this.overdueCount--;
+    } else if (!attempt.stallCounted && now - attempt.startedAt > this.stallThresholdMs()) {
+      this.countStall(now, attempt);
+    }
+  }
+
+  /**
+   * Attempts whose first byte is overdue (older than the stall threshold) count as breaker
+   * failures now, as a first-byte timeout would, rather than when they finally fail.
+   */
+  detectStalls(now: number): void {
+    if (this.awaitingFirstByte.size === 0) return;
+    const threshold = this.stallThresholdMs();
+    for (const [key, startedAt] of this.awaitingFirstByte) {
+      if (now - startedAt <= threshold) break;
+      this.awaitingFirstByte.delete(key);
+      const attempt = this.pending.get(key);
+      if (!attempt) continue;
+      attempt.overdue = true;
+      this.overdueCount++;
+      this.countStall(now, attempt);
+    }
+  }
+
+  private countStall(now: number, attempt: PendingAttempt): void {
+    attempt.stallCounted = true;
+    this.breaker.record(now, 'failure', attempt.probe);
   }
 
   finished(now: number, fb: AttemptFeedback): void {
@@ -101,9 +138,10 @@ export class DeploymentHealthRecord {
       this.pending.delete(key);
       this.awaitingFirstByte.delete(key);
     }
+    if (attempt?.overdue) this.overdueCount--;
     if (attempt) this.inflight--;
     const outcome = classify(fb);
-    this.breaker.record(now, outcome, attempt?.probe ?? 0);
+    if (!attempt?.stallCounted) this.breaker.record(now, outcome, attempt?.probe ?? 0);
     if (fb.result === 'throttled') {
       this.throttledUntil = Math.max(this.throttledUntil, fb.retryAfterMs ?? now + this.cfg.throttle.defaultRetryAfterMs);
     }
@@ -114,15 +152,16 @@ export class DeploymentHealthRecord {
     this.errFailures = this.errFailures * w + (failed ? 1 : 0);
     this.errTotal = this.errTotal * w + 1;
     this.errAt = now;
+    // Latency and TTFT are learned from real answers only: a hang says nothing about speed
+    // (the breaker and the error rate take it), and must not linger as a huge "latency".
     const { peakTauMs, baselineTauMs } = this.cfg.latency;
     if (!failed) {
       this.latency.observe(fb.latencyMs, now, peakTauMs);
       this.latencyBaseline.observe(fb.latencyMs, now, baselineTauMs);
     }
-    const ttft = fb.ttftMs ?? (failed ? fb.latencyMs : undefined);
-    if (ttft !== undefined && (!failed || fb.result === 'timeout')) {
-      this.ttft.observe(ttft, now, peakTauMs);
-      if (!failed) this.ttftBaseline.observe(ttft, now, baselineTauMs);
+    if (fb.ttftMs !== undefined) {
+      this.ttft.observe(fb.ttftMs, now, peakTauMs);
+      if (!failed) this.ttftBaseline.observe(fb.ttftMs, now, baselineTauMs);
     }
     this.window.record(now, failed, failed ? undefined : fb.latencyMs);
   }
@@ -144,8 +183,10 @@ export class DeploymentHealthRecord {
     return base === undefined ? maxMs : Math.min(maxMs, Math.max(minMs, factor * base));
   }
 
+  /** Some attempt in flight has its first byte overdue. */
   stalled(now: number): boolean {
-    return this.oldestWaitMs(now) > this.stallThresholdMs();
+    this.detectStalls(now);
+    return this.overdueCount > 0;
   }
 
   /** Dispatches within the rate window ending at `now`. */
@@ -167,6 +208,22 @@ export class DeploymentHealthRecord {
     const latency = this.latency.read(now, peakTauMs, this.latencyBaseline.value);
     if (latency === undefined) return undefined;
     return ttftBase !== undefined && overdue > ttftBase ? latency * (overdue / ttftBase) : latency;
+  }
+
+  /**
+   * Current TTFT (a first byte overdue counts as one that arrived now) over the TTFT baseline;
+   * latency over its baseline when no TTFT is known. 1 = as usual.
+   */
+  slowness(now: number, stream: boolean): number {
+    const { peakTauMs } = this.cfg.latency;
+    const ttftBase = this.ttftBaseline.value;
+    if (ttftBase !== undefined && ttftBase > 0) {
+      const current = Math.max(this.ttft.read(now, peakTauMs, ttftBase) ?? 0, this.oldestWaitMs(now));
+      return Math.max(1, current / ttftBase);
+    }
+    const base = this.latencyBaseline.value;
+    const latency = this.latency.read(now, peakTauMs, base);
+    return !stream && base !== undefined && latency !== undefined && base > 0 ? Math.max(1, latency / base) : 1;
   }
 
   snapshot(now: number): DeploymentHealth {

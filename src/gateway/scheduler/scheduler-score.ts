@@ -14,6 +14,8 @@ export interface Entry {
   tierPos: number;
   worst: number | undefined;
   latency: number | undefined;
+  /** Own latency (TTFT) ÷ own baseline, ≥ 1 (1 = as usual). */
+  slowness: number;
   errorRate: number;
   inflight: number;
   /** Panic severity (0 when the entry passed every filter). */
@@ -46,15 +48,17 @@ export function scoreEntries(entries: Entry[], ctx: ScoreContext): void {
     const cost = e.worst === undefined || !Number.isFinite(cheapest) ? 1 : clamp01(Math.log2(e.worst / cheapest) / costSpan);
     const latency = e.latency === undefined || !Number.isFinite(fastest) ? 0 : clamp01((e.latency / fastest - 1) / (cfg.ranges.latencyRatio - 1));
     const errors = clamp01(e.errorRate / cfg.ranges.errorRate);
+    const slow = clamp01(Math.log2(e.slowness) / Math.log2(cfg.ranges.slowRatio));
     const concurrency = d.limits.concurrency;
     const load = concurrency ? clamp01(e.inflight / concurrency) : 0;
-    const parts = { tier, quality, cost, latency, errors, load };
+    const parts = { tier, quality, cost, latency, slow, errors, load };
     e.parts = parts;
     e.score =
       w.tier * tier +
       w.quality * quality +
       (w.cost + w.pacing * ctx.pressure) * cost +
       w.latency * latency +
+      w.slow * slow +
       w.errors * errors +
       w.load * load +
       // Panic: least-bad first, by severity.

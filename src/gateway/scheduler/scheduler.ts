@@ -17,7 +17,7 @@ import type {
   Scheduler,
 } from '../../core/scheduling.js';
 import { resolveSchedulerConfig, type SchedulerConfig, type SchedulerConfigInput } from './scheduler-config.js';
-import { effectiveLadder, FILTERS, type FilterName, healthFilter, SOFT_SEVERITY, staticFilter, worstCaseMicros } from './scheduler-filters.js';
+import { effectiveLadder, escalatedLadder, FILTERS, type FilterName, healthFilter, SOFT_SEVERITY, staticFilter, worstCaseMicros } from './scheduler-filters.js';
 import { GrayReleases } from './scheduler-gray.js';
 import { DeploymentHealthRecord } from './scheduler-health.js';
 import { type Entry, pickPlan, scoreEntries } from './scheduler-score.js';
@@ -53,19 +53,25 @@ export function createScheduler(options: SchedulerOptions): HubScheduler {
     const now = clock.now();
     const filtered = Object.fromEntries(FILTERS.map((f) => [f, 0])) as Record<FilterName, number>;
     const pressure = budget ? clamp(budget.pressure()) : 0;
-    const { ladder, degraded } = effectiveLadder(cfg, req.bizLevel, req.costPreference, pressure);
+    const effective = effectiveLadder(cfg, req.bizLevel, req.costPreference, pressure);
+    // Every tier is ranked; those outside the ladder are used only when the ladder has no
+    // deployment able to serve (static filters) or healthy enough to (health filters).
+    const ladder = req.pinned ? [] : escalatedLadder(cfg, effective.ladder, pressure);
     const roles = req.pinned ? undefined : gray.assign(req.stickyKey, candidates);
-    const alive: Entry[] = [];
-    const soft: Entry[] = [];
+    const inLadder = { alive: [] as Entry[], soft: [] as Entry[], removed: [] as FilterName[] };
+    const outside = { alive: [] as Entry[], soft: [] as Entry[], removed: [] as FilterName[] };
     candidates.forEach((c, i) => {
       const d = c.deployment;
       const worst = worstCaseMicros(d, req);
       const tierPos = req.pinned ? 0 : ladder.indexOf(d.tier);
       const role = roles?.[i] ?? 'primary';
       const h = record(d.id);
-      const removedBy =
-        staticFilter(d, req, worst, budget) ??
-        (tierPos < 0 ? 'tier' : role === 'excluded' ? 'gray' : healthFilter(cfg, d, h, req.bizLevel === 'premium', now));
+      const removedBy = staticFilter(d, req, worst, budget) ?? (role === 'excluded' ? 'gray' : healthFilter(cfg, d, h, req.bizLevel === 'premium', now));
+      const group = req.pinned || tierPos < effective.ladder.length ? inLadder : outside;
+      if (removedBy !== undefined && SOFT_SEVERITY[removedBy] === undefined) {
+        filtered[removedBy]++;
+        return;
+      }
       const entry: Entry = {
         deployment: d,
         role,
@@ -74,30 +80,33 @@ export function createScheduler(options: SchedulerOptions): HubScheduler {
         tierPos,
         worst,
         latency: h.latencyEstimate(now, req.stream),
+        slowness: h.slowness(now, req.stream),
         errorRate: h.errorRate(now),
         inflight: h.inflight,
-        severity: 0,
+        severity: removedBy === undefined ? 0 : (SOFT_SEVERITY[removedBy] as number),
         score: 0,
       };
-      if (removedBy === undefined) alive.push(entry);
+      if (removedBy === undefined) group.alive.push(entry);
       else {
-        filtered[removedBy]++;
-        const severity = SOFT_SEVERITY[removedBy];
-        if (severity !== undefined && h.override === undefined) soft.push({ ...entry, severity });
+        group.removed.push(removedBy);
+        if (h.override === undefined) group.soft.push(entry);
       }
     });
-    const panic = alive.length === 0 && soft.length > 0;
-    const entries = panic ? soft : alive;
-    scoreEntries(entries, { cfg, weights: cfg.weights[req.costPreference], ladderLength: ladder.length, pressure });
+    const escalated = inLadder.alive.length === 0 && outside.alive.length > 0;
+    const panic = inLadder.alive.length === 0 && outside.alive.length === 0 && inLadder.soft.length + outside.soft.length > 0;
+    for (const f of inLadder.removed) filtered[f]++;
+    if (escalated) for (const f of outside.removed) filtered[f]++;
+    else filtered.tier += outside.alive.length + outside.removed.length;
+    const entries = escalated ? outside.alive : panic ? [...inLadder.soft, ...outside.soft] : inLadder.alive;
+    scoreEntries(entries, { cfg, weights: cfg.weights[req.costPreference], ladderLength: escalated || panic ? ladder.length : effective.ladder.length, pressure });
     const { plan: chosen, pool } = pickPlan(entries, cfg, random, cfg.maxAttempts);
     const pick = chosen[0];
-    const reason = !pick ? 'none' : req.pinned ? 'pinned' : panic ? 'panic' : pick.canary && pick.role === 'primary' ? 'canary' : degraded ? 'degraded' : 'score';
     return {
       attempts: chosen.map((e) => e.deployment),
-      reason,
+      reason: planReason(req, pick, { panic, escalated, degraded: effective.degraded }),
       filtered: compact(filtered),
       candidates: candidates.length,
-      trace: buildTrace(now, ladder, pressure, entries, pool, chosen),
+      trace: buildTrace(now, escalated || panic ? ladder : effective.ladder, pressure, entries, pool, chosen),
     };
   }
 
@@ -108,7 +117,7 @@ export function createScheduler(options: SchedulerOptions): HubScheduler {
       record(deploymentId).started(clock.now(), attemptId);
     },
     attemptFirstByte(deploymentId, attemptId) {
-      record(deploymentId).firstByte(attemptId);
+      record(deploymentId).firstByte(clock.now(), attemptId);
     },
     attemptFinished(feedback: AttemptFeedback) {
       record(feedback.deploymentId).finished(clock.now(), feedback);
@@ -127,6 +136,15 @@ export function createScheduler(options: SchedulerOptions): HubScheduler {
     rollbackCanary: (alias, deploymentId) => gray.rollback(alias, deploymentId),
     promoteCanary: (alias, deploymentId) => gray.promote(alias, deploymentId),
   };
+}
+
+function planReason(req: RouteRequest, pick: Entry | undefined, flags: { panic: boolean; escalated: boolean; degraded: boolean }): string {
+  if (!pick) return 'none';
+  if (req.pinned) return 'pinned';
+  if (flags.panic) return 'panic';
+  if (pick.canary && pick.role === 'primary') return 'canary';
+  if (flags.escalated) return 'escalated';
+  return flags.degraded ? 'degraded' : 'score';
 }
 
 function buildTrace(now: number, ladder: string[], pressure: number, entries: Entry[], pool: string[], chosen: Entry[]): Record<string, unknown> {
