@@ -5,6 +5,7 @@
  * Options (all optional): --rounds=3 --seconds=5 --connections=32 --latency-count=2000
  *   --slow=1000 --targets=direct,floor,hub-full,hub-minimal,peer --out=bench/perf/results/latest.json
  *   --quiet-wait=120 (seconds to wait for other processes on the machine to go quiet)
+ *   --runtime=build|tsx (default build: compile once with tsc into bench/perf/.build, run plain node)
  *
  * Layout: this process (load generator) and the fake upstream are pinned to core 0; each
  * gateway runs alone, pinned to core 1, one at a time. Every child is killed on exit or error.
@@ -15,8 +16,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { idleRss, runLatencyC1, runSlowStreams, runThroughput, type Mode } from './perf-load.js';
 import {
-  foreignCpuMeter, killAllChildren, pinSelf, spawnPinned, TSX_IMPORT, waitForQuiet, waitForReadyLine,
+  foreignCpuMeter, killAllChildren, pinSelf, spawnPinned, waitForQuiet, waitForReadyLine,
 } from './perf-proc.js';
+import { buildForBench, tsxArgs, type Runtime, type ScriptArgs } from './perf-build.js';
 import {
   evaluateTargets, markdownRatios, markdownTable, stat, summarise, type Sample, type SlowSample, type Stat,
 } from './perf-report.js';
@@ -40,6 +42,8 @@ interface Options {
   out: string;
   /** Max seconds to wait for other processes on the machine to go quiet before a measurement. */
   quietWait: number;
+  /** build: compile once with tsc and run plain node (default); tsx: run through the tsx loader. */
+  runtime: Runtime;
 }
 
 /** Foreign CPU share above which a measurement is retried (shared machines). */
@@ -59,6 +63,7 @@ function parseOptions(argv: string[]): Options {
     targets: get('targets', ALL_TARGETS.map((t) => t.name).join(',')).split(','),
     out: get('out', join(here, 'results', 'latest.json')),
     quietWait: Number(get('quiet-wait', '120')),
+    runtime: get('runtime', 'build') === 'tsx' ? 'tsx' : 'build',
   };
   if (!(o.rounds >= 1 && o.rounds <= 20)) throw new Error('--rounds must be 1..20');
   if (!(o.seconds >= 1 && o.seconds <= 60)) throw new Error('--seconds must be 1..60');
@@ -142,9 +147,9 @@ function fillAdded(samples: Sample[]): void {
   }
 }
 
-async function startUpstream(): Promise<{ origin: string; pid: number }> {
+async function startUpstream(script: ScriptArgs): Promise<{ origin: string; pid: number }> {
   const file = fileURLToPath(new URL('./upstream.ts', import.meta.url));
-  const up = spawnPinned({ core: LOAD_CORE, args: ['--import', TSX_IMPORT, file, '0'], env: { NODE_ENV: 'production' } });
+  const up = spawnPinned({ core: LOAD_CORE, args: [...script(file), '0'], env: { NODE_ENV: 'production' } });
   return { origin: `http://127.0.0.1:${await waitForReadyLine(up, 20_000)}`, pid: up.pid };
 }
 
@@ -164,14 +169,17 @@ async function main(): Promise<void> {
   const slowSamples: SlowSample[] = [];
   const errors: Array<{ round: number; target: string; error: string }> = [];
   try {
-    const upstream = await startUpstream();
+    const here = dirname(fileURLToPath(import.meta.url));
+    const script = o.runtime === 'tsx' ? tsxArgs
+      : buildForBench(['upstream.ts', 'floor-relay.ts', 'targets/hub-entry.ts'].map((f) => join(here, f)));
+    const upstream = await startUpstream(script);
     const upstreamOrigin = upstream.origin;
     log(`upstream ${upstreamOrigin}; ${JSON.stringify(machine)}`);
     for (let round = 1; round <= o.rounds; round++) {
       const order = targets.map((_, i) => targets[(i + round - 1) % targets.length] as Target);
       log(`round ${round}: ${order.map((t) => t.name).join(' → ')}`);
       for (const target of order) {
-        const ctx: TargetContext = { upstreamOrigin, gatewayCore: GATEWAY_CORE, nodeFlags: [], workDir: join(workDir, `r${round}`) };
+        const ctx: TargetContext = { upstreamOrigin, gatewayCore: GATEWAY_CORE, nodeFlags: [], workDir: join(workDir, `r${round}`), script };
         mkdirSync(ctx.workDir, { recursive: true });
         let running: RunningTarget | undefined;
         try {

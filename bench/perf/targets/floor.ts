@@ -1,6 +1,6 @@
 /** `floor`: bench/perf/floor-relay.ts — node:http + undici Pool, parse, forward, read usage. */
 import { fileURLToPath } from 'node:url';
-import { spawnPinned, TSX_IMPORT, waitForReadyLine } from '../perf-proc.js';
+import { spawnPinned, waitForReadyLine } from '../perf-proc.js';
 import type { Target } from './target-types.js';
 
 const relayFile = fileURLToPath(new URL('../floor-relay.ts', import.meta.url));
@@ -11,7 +11,7 @@ export const floorTarget: Target = {
   async start(ctx) {
     const proc = spawnPinned({
       core: ctx.gatewayCore,
-      args: [...ctx.nodeFlags, '--import', TSX_IMPORT, relayFile, ctx.upstreamOrigin],
+      args: [...ctx.nodeFlags, ...ctx.script(relayFile), ctx.upstreamOrigin],
       env: { NODE_ENV: 'production' },
     });
     const port = await waitForReadyLine(proc, 20_000);

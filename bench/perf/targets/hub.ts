@@ -8,12 +8,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, spawnPinned, TSX_IMPORT, waitForReadyLine } from '../perf-proc.js';
+import { freePort, spawnPinned, waitForReadyLine } from '../perf-proc.js';
 import type { Target, TargetContext } from './target-types.js';
 
 const entryFile = fileURLToPath(new URL('./hub-entry.ts', import.meta.url));
 /** Virtual key for the benchmark ("zs-" + 40 letters/digits), given through the environment. */
-const BENCH_KEY = 'zs-bench0123456789abcdefghijklmnopqrstuvw';
+const BENCH_KEY = 'zs-bench0123456789abcdefghijklmnopqrstuvwxy';
 const KEY_VAR = 'ZHONGSHU_BENCH_KEY';
 const DEPLOYMENTS = 4;
 
@@ -86,7 +86,7 @@ function hubTarget(name: string, v: HubVariant): Target {
       const port = await freePort();
       const proc = spawnPinned({
         core: ctx.gatewayCore,
-        args: [...ctx.nodeFlags, '--import', TSX_IMPORT, entryFile, configFile, join(dir, 'data'), String(port)],
+        args: [...ctx.nodeFlags, ...ctx.script(entryFile), configFile, join(dir, 'data'), String(port)],
         env: {
           NODE_ENV: 'production',
           [KEY_VAR]: BENCH_KEY,

@@ -1,6 +1,7 @@
 /**
  * What the benchmark needs from a target: where to send requests and which pid to measure.
  */
+import type { ScriptArgs } from '../perf-build.js';
 import type { PinnedProcess } from '../perf-proc.js';
 
 export interface TargetContext {
@@ -12,6 +13,8 @@ export interface TargetContext {
   nodeFlags: string[];
   /** Scratch directory for this target's files (config, data dir). */
   workDir: string;
+  /** Node arguments that run one of this repo's .ts files (compiled build or tsx). */
+  script: ScriptArgs;
 }
 
 export interface RunningTarget {
