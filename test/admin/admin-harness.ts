@@ -91,6 +91,7 @@ export interface ApiResult<T = any> {
   status: number;
   body: T;
   text: string;
+  headers: Headers;
 }
 
 /** A tiny admin API client. */
@@ -112,7 +113,7 @@ export function adminClient(base: string, token?: string) {
     } catch {
       parsed = text;
     }
-    return { status: res.status, body: parsed as T, text };
+    return { status: res.status, body: parsed as T, text, headers: res.headers };
   };
 }
 
