@@ -130,6 +130,23 @@ export function evaluateTargets(summary: Summary, slow: Record<string, Stat | nu
   return out;
 }
 
+/** CPU µs per request added by each layer (medians): floor, hub core, governance; and the peer. */
+export function markdownLayers(summary: Summary): string {
+  const cpu = (t: string, m: Mode): number | null => summary[t]?.[m]?.cpuUsPerReq?.median ?? null;
+  const diff = (a: number | null, b: number | null): string => (a === null || b === null ? '–' : (a - b).toFixed(0));
+  const val = (a: number | null): string => (a === null ? '–' : a.toFixed(0));
+  const rows = (['json', 'stream'] as Mode[]).map(
+    (m) =>
+      `| ${m} | ${val(cpu('floor', m))} | ${diff(cpu('hub-minimal', m), cpu('floor', m))} | ` +
+      `${diff(cpu('hub-full', m), cpu('hub-minimal', m))} | ${val(cpu('hub-full', m))} | ${val(cpu('peer', m))} |`,
+  );
+  return [
+    '| mode | floor (HTTP in + out, JSON parse) µs | hub core (hub-minimal − floor) µs | governance (hub-full − hub-minimal) µs | hub-full total µs | peer total µs |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
+}
+
 export function markdownRatios(ratios: Ratio[]): string {
   const rows = ratios.map(
     (r) =>

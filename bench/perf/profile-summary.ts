@@ -67,6 +67,45 @@ export function hotFunctions(p: Profile, top: number): { total: number; fns: Hot
   return { total: total / 1000, fns: finish(byFn), files: finish(byFile) };
 }
 
+/**
+ * Inclusive time of functions whose file matches `filter` (e.g. the project's own `src/`), counted
+ * once per stack (recursion is not double counted), highest first.
+ */
+export function inclusiveTime(p: Profile, filter: (where: string) => boolean, top: number): HotFunction[] {
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const selfUs = new Map<number, number>();
+  let total = 0;
+  for (let i = 0; i < p.samples.length; i++) {
+    const id = p.samples[i] as number;
+    if (byId.get(id)?.callFrame.functionName === '(idle)') continue;
+    const dt = p.timeDeltas[i] ?? 0;
+    selfUs.set(id, (selfUs.get(id) ?? 0) + dt);
+    total += dt;
+  }
+  const incl = new Map<string, HotFunction>();
+  for (const [id, us] of selfUs) {
+    const seen = new Set<string>();
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      const n = byId.get(cur);
+      if (!n) break;
+      const where = `${shortUrl(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
+      if (!filter(where)) continue;
+      const key = `${n.callFrame.functionName || '(anonymous)'} ${where}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const f = incl.get(key) ?? { name: n.callFrame.functionName || '(anonymous)', where, selfMs: 0, selfPct: 0 };
+      f.selfMs += us / 1000;
+      incl.set(key, f);
+    }
+  }
+  return [...incl.values()]
+    .map((f) => ({ ...f, selfPct: total > 0 ? (100 * f.selfMs * 1000) / total : 0 }))
+    .sort((a, b) => b.selfMs - a.selfMs)
+    .slice(0, top);
+}
+
 export function printProfileSummary(files: string[], top: number, write: (s: string) => void): void {
   const profiles = files.map((f) => ({ f, p: JSON.parse(readFileSync(f, 'utf8')) as Profile }));
   profiles.sort((a, b) => b.p.samples.length - a.p.samples.length);
@@ -77,6 +116,10 @@ export function printProfileSummary(files: string[], top: number, write: (s: str
   for (const f of fns) write(`| ${f.selfMs.toFixed(1)} | ${f.selfPct.toFixed(1)} | ${f.name} | ${f.where} |\n`);
   write(`\n| self ms | self % | file |\n|---|---|---|\n`);
   for (const f of byFile) write(`| ${f.selfMs.toFixed(1)} | ${f.selfPct.toFixed(1)} | ${f.name} |\n`);
+  write(`\nInclusive time of the project's own functions (src/):\n\n| incl. ms | % of busy | function | where |\n|---|---|---|---|\n`);
+  for (const f of inclusiveTime(main.p, (w) => w.startsWith('src/'), top)) {
+    write(`| ${f.selfMs.toFixed(1)} | ${f.selfPct.toFixed(1)} | ${f.name} | ${f.where} |\n`);
+  }
 }
 
 const args = process.argv.slice(2);

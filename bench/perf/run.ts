@@ -20,7 +20,7 @@ import {
 } from './perf-proc.js';
 import { buildForBench, tsxArgs, type Runtime, type ScriptArgs } from './perf-build.js';
 import {
-  evaluateTargets, markdownRatios, markdownTable, stat, summarise, type Sample, type SlowSample, type Stat,
+  evaluateTargets, markdownLayers, markdownRatios, markdownTable, stat, summarise, type Sample, type SlowSample, type Stat,
 } from './perf-report.js';
 import { directTarget } from './targets/direct.js';
 import { floorTarget } from './targets/floor.js';
@@ -95,7 +95,7 @@ interface ModeResult {
 
 /** One mode of one target: warm-up, throughput at c=N, latency at c=1; foreign CPU measured. */
 async function measureMode(t: RunningTarget, name: string, mode: Mode, round: number, o: Options, own: number[]): Promise<ModeResult> {
-  await runThroughput(t, mode, o.connections, 1); // warm-up (JIT, pools), not recorded
+  await runThroughput(t, mode, o.connections, 2); // warm-up (JIT, pools), not recorded
   const meter = foreignCpuMeter(own);
   const tp = await runThroughput(t, mode, o.connections, o.seconds);
   const lat = await runLatencyC1(t, mode, o.latencyCount, 20_000);
@@ -209,10 +209,11 @@ async function main(): Promise<void> {
   const ratios = evaluateTargets(summary, slow);
   const table = markdownTable(summary, slow, names);
   const ratioTable = markdownRatios(ratios);
-  log(`\n${table}\n\n${ratioTable}\n`);
+  const layerTable = markdownLayers(summary);
+  log(`\n${table}\n\n${layerTable}\n\n${ratioTable}\n`);
   mkdirSync(dirname(o.out), { recursive: true });
   const command = `npm run bench:perf -- ${process.argv.slice(2).join(' ')}`.trim();
-  writeFileSync(o.out, JSON.stringify({ machine, command, options: o, summary, slow, ratios, samples, slowSamples, errors, table, ratioTable }, null, 2) + '\n');
+  writeFileSync(o.out, JSON.stringify({ machine, command, options: o, summary, slow, ratios, samples, slowSamples, errors, table, layerTable, ratioTable }, null, 2) + '\n');
   log(`wrote ${o.out}`);
 }
 
