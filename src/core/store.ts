@@ -135,3 +135,99 @@ export interface AdminStore {
   /** Deletes an app row (callers check it has no active keys). */
   deleteApp(id: string): Promise<void>;
 }
+
+/**
+ * Dimensions of the usage analytics (issue 3 §6). `model` is the model the client asked for
+ * (alias, deployment id or `auto`); `upstream_model` the model name the served deployment used;
+ * `prompt` the prompt ref (`id@version`).
+ */
+export type UsageDimension =
+  | 'tenant' | 'app' | 'key' | 'end_user' | 'model' | 'upstream_model' | 'deployment'
+  | 'provider' | 'biz_level' | 'plugin' | 'prompt' | 'status' | 'currency';
+
+export const USAGE_DIMENSIONS: readonly UsageDimension[] = [
+  'tenant', 'app', 'key', 'end_user', 'model', 'upstream_model', 'deployment',
+  'provider', 'biz_level', 'plugin', 'prompt', 'status', 'currency',
+];
+
+/** Additive sums over ledger rows; every field is an exact integer. */
+export interface UsageMetrics {
+  /** Ledger rows with attempt 1 (first attempts: one per request that reached an upstream). */
+  requests: number;
+  /** Ledger rows (one per upstream attempt). */
+  attempts: number;
+  okCount: number;
+  /** Rows whose status is not `ok`. */
+  errorCount: number;
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens: number;
+  cacheWriteTokens: number;
+  reasoningTokens: number;
+  /** Integer micro-units of the row's currency (never summed across currencies). */
+  costMicros: number;
+  /** Rows flagged `unpriced` (cost 0 because the deployment has no price). */
+  unpricedCount: number;
+  latencyMsSum: number;
+}
+
+/**
+ * How rows are labelled in time: not at all, uniform buckets (`originMs + k·sizeMs`), or
+ * explicit ascending bucket starts (a row goes to the last start ≤ its `startedAt`).
+ * Every boundary must be a whole UTC hour (hour rollups answer exactly only then).
+ */
+export type UsageBucketSpec =
+  | { kind: 'none' }
+  | { kind: 'uniform'; originMs: number; sizeMs: number }
+  | { kind: 'starts'; starts: number[] };
+
+export interface UsageGroupQuery {
+  /** Inclusive lower bound of `startedAt` (epoch ms). */
+  from: number;
+  /** Exclusive upper bound of `startedAt`. */
+  to: number;
+  bucket: UsageBucketSpec;
+  /** Grouping dimensions; `currency` is always added (money never adds across currencies). */
+  groupBy: UsageDimension[];
+  /** Rows must match one of the values of every given dimension. */
+  filters: Partial<Record<UsageDimension, string[]>>;
+}
+
+export interface UsageGroupRow {
+  /** Bucket start (epoch ms); undefined for `{ kind: 'none' }`. */
+  bucketStart?: number;
+  /** One entry per grouping dimension; null where the ledger field is absent. */
+  dims: Partial<Record<UsageDimension, string | null>>;
+  metrics: UsageMetrics;
+}
+
+export interface UsageEventQuery {
+  from?: number;
+  to?: number;
+  requestId?: string;
+  filters: Partial<Record<UsageDimension, string[]>>;
+  /** Keyset pagination: rows strictly after this (startedAt, id). */
+  after?: { startedAt: number; id: number };
+  limit: number;
+}
+
+/** A ledger row with its storage id (for pagination). */
+export interface StoredUsageEvent {
+  id: number;
+  event: UsageEvent;
+}
+
+/**
+ * Read side of the usage ledger for analytics (storage/sql/usage-analytics-store.ts). Hour
+ * rollups are maintained in the same transaction as `HubStore.insertUsage`, so grouped sums
+ * equal sums over the raw rows exactly, for any [from, to) (partial edge hours are read from
+ * the ledger itself).
+ */
+export interface UsageAnalyticsStore {
+  /** Grouped sums over [from, to); rows ordered by bucket, then dimensions. */
+  queryUsageGroups(query: UsageGroupQuery): Promise<UsageGroupRow[]>;
+  /** Raw ledger rows ordered by (startedAt, id). */
+  queryUsageEvents(query: UsageEventQuery): Promise<StoredUsageEvent[]>;
+  /** Recomputes the rollups of the hours overlapping [from, to) (default: everything) from the ledger. */
+  rebuildUsageRollups(range?: { from?: number; to?: number }): Promise<{ rollupRows: number }>;
+}

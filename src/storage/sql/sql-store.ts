@@ -2,13 +2,15 @@
  * The one Kysely implementation of HubStore, shared by SQLite and PostgreSQL.
  * Every query is parameterised by Kysely; dialect differences live in sql-dialect.ts.
  */
-import { Migrator, sql, type Kysely } from 'kysely';
+import { Migrator, sql, type Kysely, type Transaction } from 'kysely';
 import type { AdminUser, ApiKeyRecord, App, Deployment, ModelAlias, ProviderRecord, Tenant, UsageEvent } from '../../core/domain.js';
 import type { HubStore, UsageQuery } from '../../core/store.js';
 import { hubMigrationProvider } from './migrations/index.js';
 import { boolFromDb, boolToDb, type SqlDialectName } from './sql-dialect.js';
 import * as rows from './sql-rows.js';
 import type { HubDatabase } from './sql-schema.js';
+import type { UsageDatabase } from './usage-rollup-schema.js';
+import { upsertUsageRollups } from './usage-rollup-writer.js';
 
 /** Rows per INSERT statement (SQLite allows 32766 bound parameters; a row has 30). */
 const USAGE_CHUNK = 500;
@@ -146,10 +148,13 @@ export class SqlHubStore implements HubStore {
   async insertUsage(events: UsageEvent[]): Promise<void> {
     if (events.length === 0) return;
     await this.db.transaction().execute(async (trx) => {
+      const inserted = [];
       for (let i = 0; i < events.length; i += USAGE_CHUNK) {
         const chunk = events.slice(i, i + USAGE_CHUNK).map(rows.usageToRow);
-        await trx.insertInto('usage_events').values(chunk).onConflict((oc) => oc.columns(['request_id', 'attempt']).doNothing()).execute();
+        // RETURNING yields only rows really inserted (not duplicates), which the rollups then add.
+        inserted.push(...(await trx.insertInto('usage_events').values(chunk).onConflict((oc) => oc.columns(['request_id', 'attempt']).doNothing()).returningAll().execute()));
       }
+      await upsertUsageRollups(trx as unknown as Transaction<UsageDatabase>, inserted);
     });
   }
   async queryUsage(query: UsageQuery): Promise<UsageEvent[]> {

@@ -6,11 +6,13 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { SqlDialectName } from '../sql-dialect.js';
 import { migration001Initial } from './001-initial.js';
 import { migration002Admin } from './002-admin.js';
+import { migration003UsageRollups } from './003-usage-rollups.js';
 
 export function hubMigrations(dialect: SqlDialectName): Record<string, Migration> {
   return {
     '001-initial': migration001Initial(dialect),
     '002-admin': migration002Admin(dialect),
+    '003-usage-rollups': migration003UsageRollups(dialect),
   };
 }
 

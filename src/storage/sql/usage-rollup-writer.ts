@@ -1,0 +1,126 @@
+/**
+ * Keeps the hour rollups equal to the ledger:
+ *  - `upsertUsageRollups` adds the rows a ledger INSERT actually inserted (RETURNING skips rows
+ *    whose (request_id, attempt) already existed), inside the same transaction;
+ *  - `rebuildUsageRollups` recomputes the hours of a range from the ledger (migration backfill,
+ *    repair). On PostgreSQL it locks the rollup tables so a concurrent ledger batch is either
+ *    fully seen by the rebuild or applied on top of it.
+ * Upserts are sorted by (bucket_start, dims_key) so concurrent writers lock rows in one order
+ * (no deadlocks between hub nodes on PostgreSQL).
+ */
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { SqlDialectName } from './sql-dialect.js';
+import type { UsageEventsTable } from './sql-schema.js';
+import { groupSelectSql } from './usage-group-sql.js';
+import {
+  DIMENSION_COLUMNS, HOUR_MS, METRIC_COLUMNS, ROLLUP_TABLES, dimsKey,
+  type DimensionColumn, type RollupRow, type RollupTableSpec, type UsageDatabase,
+} from './usage-rollup-schema.js';
+
+/** Rows per rollup INSERT (27 columns → ~11k bound parameters, under SQLite's 32766). */
+const ROLLUP_CHUNK = 400;
+
+type LedgerRow = Selectable<UsageEventsTable>;
+
+function hourOf(startedAt: number): number {
+  return Math.floor(startedAt / HOUR_MS) * HOUR_MS;
+}
+
+function metricsOf(r: LedgerRow): Record<(typeof METRIC_COLUMNS)[number], number> {
+  return {
+    requests: Number(r.attempt) === 1 ? 1 : 0,
+    attempts: 1,
+    ok_count: r.status === 'ok' ? 1 : 0,
+    error_count: r.status === 'ok' ? 0 : 1,
+    input_tokens: Number(r.input_tokens),
+    output_tokens: Number(r.output_tokens),
+    cached_input_tokens: Number(r.cached_input_tokens),
+    cache_write_tokens: Number(r.cache_write_tokens),
+    reasoning_tokens: Number(r.reasoning_tokens),
+    cost_micros: Number(r.cost_micros),
+    unpriced_count: Number(r.unpriced) === 1 ? 1 : 0,
+    latency_ms_sum: Number(r.latency_ms),
+  };
+}
+
+/** Aggregates ledger rows into the rollup rows of one table, sorted by (bucket, key). */
+export function aggregateRollups(spec: RollupTableSpec, rows: readonly LedgerRow[]): RollupRow[] {
+  const byKey = new Map<string, RollupRow>();
+  for (const r of rows) {
+    const bucket = hourOf(Number(r.started_at));
+    const values = spec.dimensions.map((d) => (r[DIMENSION_COLUMNS[d]] as string | null) ?? '');
+    const key = dimsKey(values);
+    const id = `${bucket}|${key}`;
+    const m = metricsOf(r);
+    const existing = byKey.get(id);
+    if (existing !== undefined) {
+      for (const c of METRIC_COLUMNS) existing[c] += m[c];
+      continue;
+    }
+    const row = { bucket_start: bucket, dims_key: key, ...m } as RollupRow;
+    spec.dimensions.forEach((d, i) => { row[DIMENSION_COLUMNS[d] as DimensionColumn] = values[i] as string; });
+    byKey.set(id, row);
+  }
+  return [...byKey.values()].sort((a, b) => a.bucket_start - b.bucket_start || (a.dims_key < b.dims_key ? -1 : a.dims_key > b.dims_key ? 1 : 0));
+}
+
+async function upsertRows(db: Kysely<UsageDatabase> | Transaction<UsageDatabase>, spec: RollupTableSpec, rows: readonly RollupRow[]): Promise<void> {
+  const table = spec.name;
+  const add = Object.fromEntries(METRIC_COLUMNS.map((c) => [c, sql`${sql.ref(`${table}.${c}`)} + ${sql.ref(`excluded.${c}`)}`]));
+  for (let i = 0; i < rows.length; i += ROLLUP_CHUNK) {
+    const chunk = rows.slice(i, i + ROLLUP_CHUNK) as unknown as UsageDatabase[typeof table][];
+    await db.insertInto(table).values(chunk).onConflict((oc) => oc.columns(['bucket_start', 'dims_key']).doUpdateSet(add)).execute();
+  }
+}
+
+/**
+ * Adds freshly inserted ledger rows to every rollup table. Call inside the transaction that
+ * inserted them, with exactly the rows the INSERT returned.
+ */
+export async function upsertUsageRollups(trx: Kysely<UsageDatabase> | Transaction<UsageDatabase>, inserted: readonly LedgerRow[]): Promise<void> {
+  if (inserted.length === 0) return;
+  for (const spec of ROLLUP_TABLES) await upsertRows(trx, spec, aggregateRollups(spec, inserted));
+}
+
+/** Recomputes the rollups of every hour overlapping [from, to) (default: all) from the ledger, in one transaction. */
+export async function rebuildUsageRollups(
+  db: Kysely<UsageDatabase>,
+  dialect: SqlDialectName,
+  range: { from?: number; to?: number } = {},
+): Promise<{ rollupRows: number }> {
+  return db.transaction().execute((trx) => rebuildUsageRollupsIn(trx, dialect, range));
+}
+
+/** `rebuildUsageRollups` inside a caller's transaction (migrations run in one on PostgreSQL). */
+export async function rebuildUsageRollupsIn(
+  trx: Kysely<UsageDatabase> | Transaction<UsageDatabase>,
+  dialect: SqlDialectName,
+  range: { from?: number; to?: number } = {},
+): Promise<{ rollupRows: number }> {
+  const from = range.from === undefined ? undefined : hourOf(range.from);
+  const to = range.to === undefined ? undefined : hourOf(range.to - 1) + HOUR_MS;
+  if (dialect === 'postgres') {
+    await sql`lock table usage_rollup_hourly, usage_rollup_hourly_core in exclusive mode`.execute(trx);
+  }
+  let rollupRows = 0;
+  for (const spec of ROLLUP_TABLES) {
+    let del = trx.deleteFrom(spec.name);
+    if (from !== undefined) del = del.where('bucket_start', '>=', from);
+    if (to !== undefined) del = del.where('bucket_start', '<', to);
+    await del.execute();
+    const grouped = await groupSelectSql({
+      source: 'ledger', ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}),
+      bucket: { kind: 'uniform', originMs: 0, sizeMs: HOUR_MS }, dims: spec.dimensions, filters: {},
+    }).execute(trx);
+    const rows = grouped.rows.map((g) => {
+      const values = spec.dimensions.map((_, i) => String(g[`d${i}`] ?? ''));
+      const row = { bucket_start: Number(g.b), dims_key: dimsKey(values) } as RollupRow;
+      spec.dimensions.forEach((d, i) => { row[DIMENSION_COLUMNS[d] as DimensionColumn] = values[i] as string; });
+      for (const c of METRIC_COLUMNS) row[c] = Number(g[c]);
+      return row;
+    });
+    await upsertRows(trx, spec, rows);
+    rollupRows += rows.length;
+  }
+  return { rollupRows };
+}
