@@ -155,7 +155,14 @@ export async function startHub(opts: StartOptions = {}): Promise<RunningHub> {
     close() {
       closing ??= (async () => {
         ready = false;
-        await app.close();
+        // In-flight responses finish; keep-alive connections that go idle afterwards are closed
+        // as soon as they do, instead of lingering until their keep-alive timeout.
+        const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
+        try {
+          await app.close();
+        } finally {
+          clearInterval(sweep);
+        }
         await ledger.close();
         await egress.close();
         await store.close();

@@ -60,7 +60,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
     genReqId: newRequestId,
     requestIdHeader: false,
     return503OnClosing: true,
-    forceCloseConnections: false,
+    forceCloseConnections: 'idle',
   });
   app.decorateRequest('tenantId', '');
 
