@@ -122,6 +122,8 @@ export function simulate(scenario: Scenario, trace: TraceRequest[], budgets: Map
         return d !== undefined && tenant.allows(worstCase(d.spec, r));
       },
       pressure: () => tenant.pressure(),
+      // The run is the budget's period.
+      periodElapsed: () => now / (scenario.durationS * 1000),
     };
     while (rs.attempts < maxAttempts && now < rs.deadline) {
       const eligible = deployments.filter((d) => !rs.tried.includes(d.spec.id) && fits(d.spec, r) && tenant.allows(worstCase(d.spec, r)) && inCohort(rs, d));

@@ -46,6 +46,11 @@ export interface BudgetGate {
   allows(deployment: Deployment, worstCaseMicros: number | undefined): boolean;
   /** 0..1 share of the tightest budget already used, for pacing and tier degradation. */
   pressure(): number;
+  /**
+   * 0..1 share of that budget's period already elapsed, when the budget has a period. With it
+   * the scheduler paces on the projected spend (used ÷ elapsed), not only on the spend so far.
+   */
+  periodElapsed?(): number;
 }
 
 export interface RoutePlan {

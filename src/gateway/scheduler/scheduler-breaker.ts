@@ -31,7 +31,11 @@ export class CircuitBreaker {
   /** How many times it tripped (for snapshots and tests). */
   trips = 0;
 
-  constructor(private readonly cfg: BreakerConfig) {}
+  /** `onClose` runs when successful probes close the breaker (the failures it opened for are settled). */
+  constructor(
+    private readonly cfg: BreakerConfig,
+    private readonly onClose?: () => void,
+  ) {}
 
   /** The state at `now` (open turns half-open lazily; a timed-out probe re-opens it). */
   current(now: number): BreakerState {
@@ -138,6 +142,7 @@ export class CircuitBreaker {
     this.state = 'closed';
     this.probes.clear();
     this.resetWindow();
+    this.onClose?.();
   }
 
   private resetWindow(): void {

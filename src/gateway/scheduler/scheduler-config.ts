@@ -73,11 +73,15 @@ export interface SchedulerConfig {
   ladders: Record<BizLevel, Record<CostPreference, Tier[]>>;
   /** Tiers from the most to the least expensive, for budget degradation. */
   tierOrder: Tier[];
+  /** The business level's own tier: under budget pressure nothing dearer is used. */
+  baseTier: Record<BizLevel, Tier>;
   /**
-   * Budget degradation by pressure (share of the tightest budget used): at `noUpgradeAt` the
-   * ladder loses tiers dearer than its first; at `stepDownAt` the next cheaper tier is put first.
+   * Budget degradation by pressure (share of the tightest budget used, or its projection when
+   * the gate knows the budget period): at `noUpgradeAt` the ladder loses tiers dearer than its
+   * first; at `stepDownAt` the next cheaper tier is put first. `paceFloor`: the elapsed share
+   * below which the projection is not trusted (start of a period).
    */
-  budget: { noUpgradeAt: number; stepDownAt: number };
+  budget: { noUpgradeAt: number; stepDownAt: number; paceFloor: number };
   weights: Record<CostPreference, ScoreWeights>;
   /** Ratios at which a relative component saturates at 1 (cost: log2 of this ratio). */
   ranges: { costRatio: number; latencyRatio: number; slowRatio: number; errorRate: number };
@@ -111,7 +115,8 @@ export const DEFAULT_SCHEDULER_CONFIG: SchedulerConfig = {
     economy: { high: ['economy', 'standard'], low: ['economy', 'standard'] },
   },
   tierOrder: ['premium', 'standard', 'economy'],
-  budget: { noUpgradeAt: 0.7, stepDownAt: 0.9 },
+  baseTier: { premium: 'premium', normal: 'standard', economy: 'economy' },
+  budget: { noUpgradeAt: 0.7, stepDownAt: 0.9, paceFloor: 0.25 },
   weights: {
     high: { tier: 3, quality: 0.6, cost: 0.2, latency: 1, slow: 4, errors: 2, load: 1.6, pacing: 1 },
     low: { tier: 3, quality: 0.2, cost: 0.8, latency: 1, slow: 4, errors: 2, load: 1.6, pacing: 1 },

@@ -39,11 +39,11 @@ export function effectiveLadder(cfg: SchedulerConfig, level: BizLevel, pref: Cos
   let ladder = cfg.ladders[level][pref];
   const order = cfg.tierOrder;
   let degraded = false;
-  if (pressure >= cfg.budget.noUpgradeAt && ladder.length > 0) {
-    const first = order.indexOf(ladder[0] as Tier);
-    const kept = ladder.filter((t) => order.indexOf(t) >= first);
+  if (pressure >= cfg.budget.noUpgradeAt) {
+    const base = order.indexOf(cfg.baseTier[level]);
+    const kept = ladder.filter((t) => order.indexOf(t) >= base);
     degraded = kept.length !== ladder.length;
-    ladder = kept;
+    ladder = kept.length > 0 ? kept : [cfg.baseTier[level]];
   }
   if (pressure >= cfg.budget.stepDownAt && ladder.length > 0) {
     const cheaper = order[order.indexOf(ladder[0] as Tier) + 1];
@@ -57,14 +57,14 @@ export function effectiveLadder(cfg: SchedulerConfig, level: BizLevel, pref: Cos
 
 /**
  * The ladder extended with the tiers it lacks, nearest to its first tier first (cheaper on a
- * tie), for when no tier of the ladder can serve the request at all or healthily. Under budget
- * pressure (≥ `budget.noUpgradeAt`) only cheaper tiers are added.
+ * tie), for when no tier of the ladder can serve the request at all or healthily. Without
+ * `allowDearer` (budget pressure) only cheaper tiers are added.
  */
-export function escalatedLadder(cfg: SchedulerConfig, ladder: Tier[], pressure: number): Tier[] {
+export function escalatedLadder(cfg: SchedulerConfig, ladder: Tier[], allowDearer: boolean): Tier[] {
   const order = cfg.tierOrder;
   const anchor = order.indexOf(ladder[0] as Tier);
-  const cheapest = Math.max(...ladder.map((t) => order.indexOf(t)));
-  const missing = order.filter((t) => !ladder.includes(t) && (pressure < cfg.budget.noUpgradeAt || order.indexOf(t) > cheapest));
+  const dearest = Math.min(...ladder.map((t) => order.indexOf(t)));
+  const missing = order.filter((t) => !ladder.includes(t) && (allowDearer || order.indexOf(t) > dearest));
   missing.sort((a, b) => Math.abs(order.indexOf(a) - anchor) - Math.abs(order.indexOf(b) - anchor) || order.indexOf(b) - order.indexOf(a));
   return [...ladder, ...missing];
 }

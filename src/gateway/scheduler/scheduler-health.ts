@@ -81,7 +81,10 @@ export class DeploymentHealthRecord {
     readonly id: string,
     private readonly cfg: SchedulerConfig,
   ) {
-    this.breaker = new CircuitBreaker(cfg.breaker);
+    this.breaker = new CircuitBreaker(cfg.breaker, () => {
+      this.errFailures = 0;
+      this.errTotal = 0;
+    });
     this.window = new OutcomeWindow(Math.max(...cfg.gray.windowsMs));
   }
 
@@ -166,9 +169,14 @@ export class DeploymentHealthRecord {
     this.window.record(now, failed, failed ? undefined : fb.latencyMs);
   }
 
+  /**
+   * Time-decayed error rate: failures ÷ (attempts + prior), both decayed with τ; while no
+   * outcome arrives it fades by the same τ, so an idle deployment is not judged forever by the
+   * failures it had when it was left alone.
+   */
   errorRate(now: number): number {
     const w = decay(now - this.errAt, this.cfg.errors.tauMs);
-    return (this.errFailures * w) / (this.errTotal * w + this.cfg.errors.priorAttempts);
+    return ((this.errFailures * w) / (this.errTotal * w + this.cfg.errors.priorAttempts)) * w;
   }
 
   /** Age of the oldest attempt still waiting for a first byte (0 when none). */

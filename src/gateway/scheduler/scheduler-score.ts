@@ -22,6 +22,8 @@ export interface Entry {
   severity: number;
   parts?: Record<string, number>;
   score: number;
+  /** A canary scored as its alias's stable member (see `shareAliasScore`). */
+  scoredAs?: string;
 }
 
 export interface ScoreContext {
@@ -63,6 +65,26 @@ export function scoreEntries(entries: Entry[], ctx: ScoreContext): void {
       w.load * load +
       // Panic: least-bad first, by severity.
       10 * e.severity;
+  }
+  shareAliasScore(entries);
+}
+
+/**
+ * A canary competes with its alias's stable members' score: whether the alias serves a request
+ * must not depend on the user's cohort, or the canary's share of the alias would drift from its
+ * weight. The cohort only decides which member serves.
+ */
+function shareAliasScore(entries: Entry[]): void {
+  for (const e of entries) {
+    if (!e.canary || e.role !== 'primary' || e.severity > 0) continue;
+    let stable: Entry | undefined;
+    for (const o of entries) {
+      if (o.alias === e.alias && !o.canary && o.severity === 0 && (!stable || o.score < stable.score)) stable = o;
+    }
+    if (stable) {
+      e.score = stable.score;
+      e.scoredAs = stable.deployment.id;
+    }
   }
 }
 

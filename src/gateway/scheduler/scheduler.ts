@@ -52,21 +52,32 @@ export function createScheduler(options: SchedulerOptions): HubScheduler {
   function plan(req: RouteRequest, candidates: RouteCandidate[], budget?: BudgetGate): RoutePlan {
     const now = clock.now();
     const filtered = Object.fromEntries(FILTERS.map((f) => [f, 0])) as Record<FilterName, number>;
-    const pressure = budget ? clamp(budget.pressure()) : 0;
+    const pressure = budgetPressure(cfg, budget);
     const effective = effectiveLadder(cfg, req.bizLevel, req.costPreference, pressure);
+    const statics = candidates.map((c) => {
+      const worst = worstCaseMicros(c.deployment, req);
+      return { worst, removedBy: staticFilter(c.deployment, req, worst, budget) };
+    });
     // Every tier is ranked; those outside the ladder are used only when the ladder has no
-    // deployment able to serve (static filters) or healthy enough to (health filters).
-    const ladder = req.pinned ? [] : escalatedLadder(cfg, effective.ladder, pressure);
+    // deployment able to serve (static filters) or healthy enough to (health filters). Under
+    // budget pressure, dearer tiers are added only when the ladder cannot serve at all.
+    const servable = candidates.some((c, i) => statics[i]?.removedBy === undefined && effective.ladder.includes(c.deployment.tier));
+    const allowDearer = pressure < cfg.budget.noUpgradeAt || (!servable && pressure < cfg.budget.stepDownAt);
+    const ladder = req.pinned ? [] : escalatedLadder(cfg, effective.ladder, allowDearer);
     const roles = req.pinned ? undefined : gray.assign(req.stickyKey, candidates);
     const inLadder = { alive: [] as Entry[], soft: [] as Entry[], removed: [] as FilterName[] };
     const outside = { alive: [] as Entry[], soft: [] as Entry[], removed: [] as FilterName[] };
     candidates.forEach((c, i) => {
       const d = c.deployment;
-      const worst = worstCaseMicros(d, req);
+      const { worst, removedBy: staticRemoval } = statics[i] as { worst: number | undefined; removedBy: FilterName | undefined };
       const tierPos = req.pinned ? 0 : ladder.indexOf(d.tier);
       const role = roles?.[i] ?? 'primary';
       const h = record(d.id);
-      const removedBy = staticFilter(d, req, worst, budget) ?? (role === 'excluded' ? 'gray' : healthFilter(cfg, d, h, req.bizLevel === 'premium', now));
+      const removedBy = staticRemoval ?? (role === 'excluded' ? 'gray' : healthFilter(cfg, d, h, req.bizLevel === 'premium', now));
+      if (!req.pinned && tierPos < 0 && (removedBy === undefined || SOFT_SEVERITY[removedBy] !== undefined)) {
+        filtered.tier++;
+        return;
+      }
       const group = req.pinned || tierPos < effective.ladder.length ? inLadder : outside;
       if (removedBy !== undefined && SOFT_SEVERITY[removedBy] === undefined) {
         filtered[removedBy]++;
@@ -94,10 +105,12 @@ export function createScheduler(options: SchedulerOptions): HubScheduler {
     });
     const escalated = inLadder.alive.length === 0 && outside.alive.length > 0;
     const panic = inLadder.alive.length === 0 && outside.alive.length === 0 && inLadder.soft.length + outside.soft.length > 0;
+    // Panic stays within the ladder when it can.
+    const panicSet = inLadder.soft.length > 0 ? inLadder.soft : outside.soft;
     for (const f of inLadder.removed) filtered[f]++;
     if (escalated) for (const f of outside.removed) filtered[f]++;
     else filtered.tier += outside.alive.length + outside.removed.length;
-    const entries = escalated ? outside.alive : panic ? [...inLadder.soft, ...outside.soft] : inLadder.alive;
+    const entries = escalated ? outside.alive : panic ? panicSet : inLadder.alive;
     scoreEntries(entries, { cfg, weights: cfg.weights[req.costPreference], ladderLength: escalated || panic ? ladder.length : effective.ladder.length, pressure });
     const { plan: chosen, pool } = pickPlan(entries, cfg, random, cfg.maxAttempts);
     const pick = chosen[0];
@@ -138,6 +151,20 @@ export function createScheduler(options: SchedulerOptions): HubScheduler {
   };
 }
 
+/**
+ * Budget pressure 0..1: the share used, or — when the gate knows its period — the share a
+ * projected overspend maps to: projected end-of-period use × `budget.noUpgradeAt`, so a budget
+ * on course to run out degrades like one already at the no-upgrade mark.
+ */
+function budgetPressure(cfg: SchedulerConfig, budget: BudgetGate | undefined): number {
+  if (!budget) return 0;
+  const used = clamp(budget.pressure());
+  const elapsed = budget.periodElapsed?.();
+  if (elapsed === undefined || !Number.isFinite(elapsed)) return used;
+  const projected = used / Math.max(cfg.budget.paceFloor, clamp(elapsed));
+  return clamp(Math.max(used, projected * cfg.budget.noUpgradeAt));
+}
+
 function planReason(req: RouteRequest, pick: Entry | undefined, flags: { panic: boolean; escalated: boolean; degraded: boolean }): string {
   if (!pick) return 'none';
   if (req.pinned) return 'pinned';
@@ -160,6 +187,7 @@ function buildTrace(now: number, ladder: string[], pressure: number, entries: En
       score: round(e.score),
       ...(e.role !== 'primary' ? { role: e.role } : {}),
       ...(e.severity > 0 ? { panic: e.severity } : {}),
+      ...(e.scoredAs ? { scoredAs: e.scoredAs } : {}),
       parts: Object.fromEntries(Object.entries(e.parts ?? {}).map(([k, v]) => [k, round(v)])),
     })),
   };
