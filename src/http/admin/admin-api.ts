@@ -12,9 +12,10 @@ import { providerRoutes } from './admin-provider-routes.js';
 import { defineRoute, registerAdminRoutes, type AdminRoute } from './admin-route.js';
 import { tenantRoutes } from './admin-tenant-routes.js';
 import { userRoutes } from './admin-user-routes.js';
+import { usageRoutes } from './admin-usage-routes.js';
 
 /** Every resource route (the OpenAPI route itself is added by `allAdminRoutes`). */
-export const ADMIN_RESOURCE_ROUTES: readonly AdminRoute[] = [...authRoutes, ...tenantRoutes, ...keyRoutes, ...userRoutes, ...providerRoutes, ...limitRoutes];
+export const ADMIN_RESOURCE_ROUTES: readonly AdminRoute[] = [...authRoutes, ...tenantRoutes, ...keyRoutes, ...userRoutes, ...providerRoutes, ...limitRoutes, ...usageRoutes];
 
 let cachedDocument: Record<string, unknown> | undefined;
 
