@@ -12,6 +12,11 @@ import { createEgress } from './egress/index.js';
 import { DEFAULT_GATEWAY_OPTIONS, Gateway } from './gateway/pipeline.js';
 import { TraceStore } from './gateway/routing/route-summary.js';
 import { createScheduler } from './gateway/scheduler/index.js';
+import { parseFxTable } from './gateway/accounting/pricing-fx.js';
+import { createBudgetAlerts, createMemoryBudgetLedger, createMemoryRateLimiter, type BudgetAlertEvent } from './gateway/limits/index.js';
+import { seedBudgetSpend, toBudgetDefinitions } from './governance/budget-sync.js';
+import type { Egress } from './core/egress.js';
+import { createAdminStore } from './storage/sql/admin-store.js';
 import { applyHubFile } from './governance/apply.js';
 import { bootstrapHub } from './governance/bootstrap.js';
 import { createCatalogHolder } from './governance/catalog-loader.js';
@@ -83,6 +88,18 @@ function bootstrapBanner(url: string, created: { demoKey?: string; adminPassword
   return lines.join('\n');
 }
 
+/** Budget alerts go to the operator's webhook through the egress client (address policy applies). */
+async function postAlert(egress: Egress, url: string, alert: BudgetAlertEvent): Promise<void> {
+  const res = await egress.request({
+    url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ type: 'budget.threshold', ...alert }),
+    firstByteTimeoutMs: 10_000,
+  });
+  await res.dump();
+}
+
 export async function startHub(opts: StartOptions = {}): Promise<RunningHub> {
   const rawEnv = rawEnvOf(opts);
   const env: HubEnv = loadEnv(rawEnv);
@@ -97,11 +114,28 @@ export async function startHub(opts: StartOptions = {}): Promise<RunningHub> {
     const file = await readHubFile(env.configFile, await knownRecords(store));
     await applyHubFile(store, file, { env: rawEnv });
   }
-  const catalog = await createCatalogHolder(store, rawEnv, { logger, allowPrivateUpstreams: env.allowPrivateUpstreams });
+  const adminStore = createAdminStore(store);
+  const catalog = await createCatalogHolder(store, rawEnv, { logger, allowPrivateUpstreams: env.allowPrivateUpstreams, limits: adminStore });
 
   const metrics = createMetrics();
   const ledger = createLedgerWriter(store, { logger });
   const egress = createEgress({ allowPrivateNetwork: env.allowPrivateUpstreams });
+  const fx = parseFxTable(env.fx);
+  const alerts = createBudgetAlerts({
+    clock: systemClock,
+    onAlert(alert) {
+      logger.warn({ budget: alert.budgetId, scope: alert.scope, percent: alert.thresholdPercent }, 'budget threshold reached');
+      if (env.alertWebhook) void postAlert(egress, env.alertWebhook, alert).catch((err: unknown) => logger.warn({ err: String(err) }, 'budget alert webhook failed'));
+    },
+  });
+  const budgets = createMemoryBudgetLedger({ clock: systemClock, timeZone: env.budgetTimeZone, fx, alerts });
+  budgets.setBudgets(toBudgetDefinitions(catalog.current().budgets));
+  await seedBudgetSpend(store, budgets, catalog.current().budgets, systemClock.now());
+  const rateLimiter = createMemoryRateLimiter({ clock: systemClock });
+  const onConfigChanged = async (): Promise<void> => {
+    await catalog.reload();
+    budgets.setBudgets(toBudgetDefinitions(catalog.current().budgets));
+  };
   const random = Math.random;
   const scheduler = createScheduler({ clock: systemClock, random });
   const traces = new TraceStore();
@@ -116,6 +150,7 @@ export async function startHub(opts: StartOptions = {}): Promise<RunningHub> {
     logger,
     traces,
     options: DEFAULT_GATEWAY_OPTIONS,
+    admission: { rateLimiter, budgets, fx },
     onUsage(event) {
       const labels = { deployment: event.deploymentId, tenant: event.tenantId };
       metrics.attempts.inc({ deployment: event.deploymentId, result: event.status });

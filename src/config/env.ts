@@ -45,6 +45,12 @@ export interface HubEnv {
   simulator: boolean;
   /** Providers whose API-key variable is set, in a fixed order. */
   envProviders: readonly EnvProvider[];
+  /** ZHONGSHU_FX, e.g. `USD_CNY=7.2` (comma-separated pairs); default USD_CNY=7.2. Converts costs into budget currencies. */
+  fx: Readonly<Record<string, string>>;
+  /** ZHONGSHU_BUDGET_TIME_ZONE: IANA zone of day/month budget periods; default Asia/Shanghai. */
+  budgetTimeZone: string;
+  /** ZHONGSHU_ALERT_WEBHOOK: budget threshold alerts are POSTed here (through the egress client). */
+  alertWebhook?: string;
 }
 
 /** Environment variables that switch on a provider (DESIGN issue 2 §2). */
@@ -94,8 +100,29 @@ const envSchema = z.object({
   LOG_LEVEL: optionalText.pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'expected one of fatal, error, warn, info, debug, trace, silent' }).optional()),
   ZHONGSHU_ALLOW_PRIVATE_UPSTREAMS: boolText(false),
   ZHONGSHU_SIMULATOR: boolText(true),
+  ZHONGSHU_FX: optionalText.refine((v) => v === undefined || /^\s*[A-Z]{3}_[A-Z]{3}\s*=\s*\d+(\.\d+)?\s*(,\s*[A-Z]{3}_[A-Z]{3}\s*=\s*\d+(\.\d+)?\s*)*$/.test(v), { error: 'expected pairs like USD_CNY=7.2, comma-separated' }),
+  ZHONGSHU_BUDGET_TIME_ZONE: optionalText.refine((v) => v === undefined || isTimeZone(v), { error: 'expected an IANA time zone such as Asia/Shanghai' }),
+  ZHONGSHU_ALERT_WEBHOOK: urlText,
   ...Object.fromEntries(ENV_PROVIDER_VARS.flatMap((p) => [[p.apiKeyVar, optionalText], [p.baseUrlVar, urlText]])),
 });
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function parseFxPairs(text: string): Record<string, string> {
+  const pairs: Record<string, string> = {};
+  for (const item of text.split(',')) {
+    const [pair, rate] = item.split('=').map((p) => p.trim());
+    if (pair && rate) pairs[pair] = rate;
+  }
+  return pairs;
+}
 
 /** Parses the environment once; throws ConfigError naming every bad variable. */
 export function loadEnv(env: Record<string, string | undefined>): HubEnv {
@@ -124,6 +151,9 @@ export function loadEnv(env: Record<string, string | undefined>): HubEnv {
     allowPrivateUpstreams: e.ZHONGSHU_ALLOW_PRIVATE_UPSTREAMS,
     simulator: e.ZHONGSHU_SIMULATOR,
     envProviders: Object.freeze(envProviders),
+    fx: Object.freeze(parseFxPairs(e.ZHONGSHU_FX ?? 'USD_CNY=7.2')),
+    budgetTimeZone: e.ZHONGSHU_BUDGET_TIME_ZONE ?? 'Asia/Shanghai',
+    alertWebhook: e.ZHONGSHU_ALERT_WEBHOOK,
   };
   for (const key of Object.keys(hubEnv) as (keyof HubEnv)[]) if (hubEnv[key] === undefined) delete hubEnv[key];
   return Object.freeze(hubEnv);

@@ -3,7 +3,7 @@
  * the store at start and rebuilt after every admin write or change notice. The request path
  * never queries the database for configuration.
  */
-import type { ApiKeyRecord, App, Deployment, ModelAlias, ProviderRecord, Tenant } from './domain.js';
+import type { ApiKeyRecord, App, BudgetRecord, Deployment, ModelAlias, ProviderRecord, RateLimitRecord, Tenant } from './domain.js';
 
 export interface Catalog {
   readonly version: number;
@@ -16,6 +16,9 @@ export interface Catalog {
   readonly keysByHash: ReadonlyMap<string, ApiKeyRecord>;
   /** Resolved provider secrets by provider id. Never serialised. */
   readonly secrets: ReadonlyMap<string, string>;
+  /** Stored rate-limit rules by scope (`tenant:<id>`, `app:<id>`, `key:<id>`, `deployment:<id>`). */
+  readonly rateLimits: ReadonlyMap<string, RateLimitRecord>;
+  readonly budgets: readonly BudgetRecord[];
 }
 
 export interface CatalogSource {

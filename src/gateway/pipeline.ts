@@ -22,7 +22,8 @@ import { HubError, toHubError } from '../core/errors.js';
 import type { Clock, LedgerWriter, Logger } from '../core/ports.js';
 import type { ProviderAdapter, UpstreamCall } from '../core/provider.js';
 import type { RoutingHints } from '../core/routing-hints.js';
-import type { AttemptResult, RoutePlan, RouteRequest, Scheduler } from '../core/scheduling.js';
+import type { AttemptResult, RouteCandidate, RoutePlan, RouteRequest, Scheduler } from '../core/scheduling.js';
+import { RequestAdmission, type AdmissionDeps, type AttemptHold } from './admission.js';
 import { estimateEmbeddingUsage, estimateUsage } from './accounting/estimate-usage.js';
 import { OutputAccumulator } from './accounting/output-accumulator.js';
 import { buildUsageEvent } from './accounting/usage-row.js';
@@ -62,6 +63,8 @@ export interface GatewayDeps {
   logger: Logger;
   traces: TraceStore;
   options: GatewayOptions;
+  /** Rate limits and budgets; omitted = no governance (the minimal mode of the benchmarks). */
+  admission?: AdmissionDeps;
   /** Observer of every ledger row (metrics). */
   onUsage?: (event: UsageEvent) => void;
 }
@@ -81,6 +84,8 @@ export interface RequestContext {
 export interface ChatOutcome {
   response: ChatResponse & { usage: Usage };
   route: RouteSummary;
+  /** Extra response headers (x-ratelimit-*). */
+  headers: Record<string, string>;
 }
 
 /**
@@ -90,19 +95,28 @@ export interface ChatOutcome {
 export interface StreamOutcome {
   route: RouteSummary;
   events: AsyncIterable<ChatStreamEvent>;
+  headers: Record<string, string>;
 }
 
 export interface EmbeddingOutcome {
   response: EmbeddingResponse & { usage: Usage };
   route: RouteSummary;
+  headers: Record<string, string>;
 }
 
 interface Planned {
   plan: RoutePlan;
   routeRequest: RouteRequest;
+  admission: RequestAdmission | undefined;
+  /** Prompt tokens upper bound (budget worst case). */
+  inputUpperBound: number;
+  /** The client's max tokens, if any. */
+  requestedMaxTokens: number | undefined;
 }
 
 interface AttemptEnv {
+  /** Budget/rate-limit hold of this attempt (admission on). */
+  hold: AttemptHold | undefined;
   deployment: Deployment;
   adapter: ProviderAdapter;
   call: UpstreamCall;
@@ -145,10 +159,11 @@ export class Gateway {
   constructor(private readonly deps: GatewayDeps) {}
 
   async chat(ctx: RequestContext, req: ChatRequest): Promise<ChatOutcome> {
-    const planned = this.planChat(ctx, req);
+    const planned = await this.planChat(ctx, req);
     const { value, route } = await this.runAttempts(ctx, req.model, planned, false, async (env) => {
-      const response = await env.adapter.chat(req, env.call);
-      const usage = response.usage ?? estimateUsage(req, {
+      const sent = withMaxTokens(req, env.hold);
+      const response = await env.adapter.chat(sent, env.call);
+      const usage = response.usage ?? estimateUsage(sent, {
         text: response.content ?? '',
         reasoning: response.reasoning ?? '',
         toolCalls: response.toolCalls,
@@ -156,24 +171,27 @@ export class Gateway {
       this.finishAttempt(ctx, planned, env, req.model, false, { status: 'ok', usage });
       return { ...response, usage };
     });
-    return { response: value, route };
+    return { response: value, route, headers: planned.admission?.headers ?? {} };
   }
 
   async openStream(ctx: RequestContext, req: ChatRequest): Promise<StreamOutcome> {
-    const planned = this.planChat(ctx, req);
-    let routeRef: RouteSummary | undefined;
+    const planned = await this.planChat(ctx, req);
     const opened = await this.runAttempts(ctx, req.model, planned, true, async (env) => {
-      const iterator = env.adapter.streamChat(req, env.call)[Symbol.asyncIterator]();
+      const sent = withMaxTokens(req, env.hold);
+      const iterator = env.adapter.streamChat(sent, env.call)[Symbol.asyncIterator]();
       const first = await iterator.next();
       if (first.done) {
         throw new HubError('upstream_error', `${env.deployment.id}: the upstream stream ended before any event.`);
       }
       env.disarmTimeout();
-      return { iterator, first: first.value, ttftMs: this.deps.clock.now() - env.startedAt, env };
+      return { iterator, first: first.value, ttftMs: this.deps.clock.now() - env.startedAt, env, sent };
     });
-    routeRef = opened.route;
-    const { iterator, first, ttftMs, env } = opened.value;
-    return { route: routeRef, events: this.committedStream(ctx, planned, req, env, iterator, first, ttftMs) };
+    const { iterator, first, ttftMs, env, sent } = opened.value;
+    return {
+      route: opened.route,
+      events: this.committedStream(ctx, planned, sent, env, iterator, first, ttftMs),
+      headers: planned.admission?.headers ?? {},
+    };
   }
 
   async embed(ctx: RequestContext, req: EmbeddingRequest): Promise<EmbeddingOutcome> {
@@ -184,7 +202,7 @@ export class Gateway {
       pinned: resolved.pinned, stream: false, inputTokens: tokens.typical, maxOutputTokens: 0, inferred: [],
     });
     routeRequest.capabilities = [];
-    const planned = this.plan(req.model, routeRequest, resolved.candidates);
+    const planned = await this.plan(ctx, req.model, routeRequest, resolved.candidates, tokens.upperBound, 0);
     const { value, route } = await this.runAttempts(ctx, req.model, planned, false, async (env) => {
       if (!env.adapter.embed) {
         throw new HubError('unsupported_parameter', `Deployment ${env.deployment.id} (${env.adapter.kind}) does not serve embeddings.`);
@@ -194,10 +212,10 @@ export class Gateway {
       this.finishAttempt(ctx, planned, env, req.model, false, { status: 'ok', usage });
       return { ...response, usage };
     });
-    return { response: value, route };
+    return { response: value, route, headers: planned.admission?.headers ?? {} };
   }
 
-  private planChat(ctx: RequestContext, req: ChatRequest): Planned {
+  private planChat(ctx: RequestContext, req: ChatRequest): Promise<Planned> {
     const resolved = resolveCandidates(this.deps.catalog.current(), req.model, ctx.principal, 'chat' satisfies RequestKind);
     const tokens = estimateInputTokens(req);
     const routeRequest = buildRouteRequest({
@@ -210,19 +228,33 @@ export class Gateway {
       maxOutputTokens: req.maxTokens,
       inferred: inferCapabilities(req),
     });
-    return this.plan(req.model, routeRequest, resolved.candidates);
+    return this.plan(ctx, req.model, routeRequest, resolved.candidates, tokens.upperBound, req.maxTokens);
   }
 
-  private plan(model: string, routeRequest: RouteRequest, candidates: Parameters<Scheduler['plan']>[1]): Planned {
-    const plan = this.deps.scheduler.plan(routeRequest, candidates);
+  /** Admission (request rate limits), then the scheduler's plan with the budget gate. */
+  private async plan(
+    ctx: RequestContext,
+    model: string,
+    routeRequest: RouteRequest,
+    candidates: RouteCandidate[],
+    inputUpperBound: number,
+    requestedMaxTokens: number | undefined,
+  ): Promise<Planned> {
+    const admission = this.deps.admission
+      ? await RequestAdmission.admitRequest(this.deps.admission, this.deps.catalog.current(), ctx.principal, ctx.requestId,
+        routeRequest.inputTokens + routeRequest.maxOutputTokens)
+      : undefined;
+    const gate = await admission?.budgetGate();
+    const plan = this.deps.scheduler.plan(routeRequest, candidates, gate);
     if (plan.attempts.length === 0) throw emptyPlanError(model, plan, routeRequest);
-    return { plan, routeRequest };
+    return { plan, routeRequest, admission, inputUpperBound, requestedMaxTokens };
   }
 
   /**
    * Runs attempts along the plan until one succeeds (`exec` resolves) or the retry policy stops.
    * Every failed attempt writes its ledger row and health feedback here; a successful one
-   * does so in `exec` (non-stream) or when the stream ends.
+   * does so in `exec` (non-stream) or when the stream ends. A deployment that admission refuses
+   * (its rate limit, or a budget that cannot take its worst case) is skipped without an attempt.
    */
   private async runAttempts<T>(
     ctx: RequestContext,
@@ -234,20 +266,34 @@ export class Gateway {
     const { plan } = planned;
     const { options, clock, random } = this.deps;
     const summaries: AttemptSummary[] = [];
+    const routeBase = { requestId: ctx.requestId, tenantId: ctx.principal.tenantId, requestedModel: model, at: clock.now() };
     let index = 0;
-    for (let attempt = 1; ; attempt++) {
+    let attempt = 0;
+    for (;;) {
       const deployment = plan.attempts[index] as Deployment;
+      const admitted = planned.admission
+        ? await planned.admission.reserveAttempt(deployment, planned.inputUpperBound, planned.requestedMaxTokens, attempt + 1)
+        : undefined;
+      if (admitted && !admitted.ok) {
+        if (index + 1 < plan.attempts.length) {
+          index++;
+          continue;
+        }
+        planned.admission?.finishRequest(0);
+        throw admitted.error;
+      }
+      attempt++;
       const timeoutMs = stream ? options.firstByteTimeoutMs : options.attemptTimeoutMs;
       const attemptSignal = createAttemptSignal(ctx.signal, timeoutMs, stream ? 'send a first token' : 'answer');
       const startedAt = clock.now();
       let env: AttemptEnv | undefined;
       try {
-        env = this.attemptEnv(ctx, deployment, attempt, startedAt, attemptSignal);
+        env = this.attemptEnv(ctx, deployment, attempt, startedAt, attemptSignal, admitted?.hold);
         this.deps.scheduler.attemptStarted(deployment.id);
         const value = await exec(env);
         if (!stream) attemptSignal.dispose();
         summaries.push({ attempt, deploymentId: deployment.id, outcome: 'ok', latencyMs: clock.now() - startedAt });
-        const route = summarizeRoute({ requestId: ctx.requestId, tenantId: ctx.principal.tenantId, requestedModel: model, at: startedAt }, plan, summaries, deployment.id);
+        const route = summarizeRoute(routeBase, plan, summaries, deployment.id);
         this.deps.traces.put(route);
         return { value, route };
       } catch (thrown) {
@@ -256,11 +302,14 @@ export class Gateway {
         summaries.push({ attempt, deploymentId: deployment.id, outcome: 'error', errorCode: err.code, latencyMs: clock.now() - startedAt });
         if (env) {
           this.finishAttempt(ctx, planned, env, model, stream, { status: FAILED_STATUS[err.code] ?? 'upstream_error', errorCode: err.code }, err);
+        } else if (admitted?.ok) {
+          planned.admission?.settleAttempt(admitted.hold, 0, 'USD', 0);
         }
-        if (ctx.signal.aborted) throw new HubError('client_closed_request', 'The client closed the request.');
-        const step = decideNextStep(err, attempt, index, plan.attempts.length, options.retry, random);
+        const step = ctx.signal.aborted ? { action: 'stop' as const } : decideNextStep(err, attempt, index, plan.attempts.length, options.retry, random);
         if (step.action === 'stop') {
-          this.deps.traces.put(summarizeRoute({ requestId: ctx.requestId, tenantId: ctx.principal.tenantId, requestedModel: model, at: startedAt }, plan, summaries, deployment.id));
+          this.deps.traces.put(summarizeRoute(routeBase, plan, summaries, deployment.id));
+          planned.admission?.finishRequest(0);
+          if (ctx.signal.aborted) throw new HubError('client_closed_request', 'The client closed the request.');
           throw err;
         }
         this.deps.logger.info({ requestId: ctx.requestId, deployment: deployment.id, code: err.code, attempt }, 'attempt failed; trying again');
@@ -276,6 +325,7 @@ export class Gateway {
     attempt: number,
     startedAt: number,
     attemptSignal: ReturnType<typeof createAttemptSignal>,
+    hold: AttemptHold | undefined,
   ): AttemptEnv {
     const catalog = this.deps.catalog.current();
     const provider = catalog.providers.get(deployment.providerId);
@@ -290,7 +340,7 @@ export class Gateway {
         model: deployment.model,
         ...(apiKey !== undefined ? { apiKey } : {}),
         headers: provider.headers,
-        options: provider.options,
+        options: deployment.options ? { ...provider.options, ...deployment.options } : provider.options,
         allowPrivateNetwork: provider.allowPrivateNetwork,
       },
       egress: this.deps.egress,
@@ -300,7 +350,7 @@ export class Gateway {
       idleTimeoutMs: this.deps.options.idleTimeoutMs,
     };
     return {
-      deployment, adapter, call, attempt, startedAt,
+      hold, deployment, adapter, call, attempt, startedAt,
       disarmTimeout: () => attemptSignal.disarmTimeout(),
       dispose: () => attemptSignal.dispose(),
     };
@@ -337,6 +387,10 @@ export class Gateway {
     });
     this.deps.ledger.append(event);
     this.deps.onUsage?.(event);
+    const tokens = event.inputTokens + event.outputTokens;
+    if (env.hold) planned.admission?.settleAttempt(env.hold, event.costMicros, event.currency, tokens);
+    // Once per request: its successful attempt, or its committed stream however it ended.
+    if (outcome.status === 'ok' || outcome.ttftMs !== undefined) planned.admission?.finishRequest(tokens);
     this.deps.scheduler.attemptFinished({
       deploymentId: env.deployment.id,
       result: err ? feedbackResult(err) : outcome.status === 'client_aborted' ? 'client_error' : 'ok',
@@ -389,6 +443,11 @@ export class Gateway {
       }, failure && failure.code !== 'client_closed_request' ? failure : undefined);
     }
   }
+}
+
+/** The request as sent on one attempt: max tokens capped when a budget needed a worst case. */
+function withMaxTokens(req: ChatRequest, hold: AttemptHold | undefined): ChatRequest {
+  return hold?.maxTokens === undefined ? req : { ...req, maxTokens: hold.maxTokens };
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

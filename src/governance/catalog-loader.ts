@@ -7,7 +7,7 @@
 import type { ApiKeyRecord, ProviderRecord } from '../core/domain.js';
 import type { Catalog, CatalogSource } from '../core/catalog.js';
 import type { Logger } from '../core/ports.js';
-import type { HubStore } from '../core/store.js';
+import type { AdminStore, HubStore } from '../core/store.js';
 
 export interface CatalogHolder extends CatalogSource {
   /** Rebuilds the snapshot from the store; the previous one stays current if this fails. */
@@ -15,6 +15,8 @@ export interface CatalogHolder extends CatalogSource {
 }
 
 export interface CatalogHolderOptions {
+  /** Where stored rate limits and budgets come from (the admin store); none when omitted. */
+  limits?: Pick<AdminStore, 'listRateLimits' | 'listBudgets'>;
   logger?: Logger;
   /** ZHONGSHU_ALLOW_PRIVATE_UPSTREAMS: every provider may reach private addresses. */
   allowPrivateUpstreams?: boolean;
@@ -54,8 +56,9 @@ export async function createCatalogHolder(store: HubStore, env: Record<string, s
   const build = async (): Promise<Catalog> => {
     // Numbered before the reads, so a slower, older rebuild never replaces a newer snapshot.
     const myVersion = ++version;
-    const [providers, deployments, aliases, tenants, apps, keys] = await Promise.all([
+    const [providers, deployments, aliases, tenants, apps, keys, rateLimits, budgets] = await Promise.all([
       store.listProviders(), store.listDeployments(), store.listAliases(), store.listTenants(), store.listApps(), store.listApiKeys(),
+      opts.limits?.listRateLimits() ?? [], opts.limits?.listBudgets() ?? [],
     ]);
     const secrets = new Map<string, string>();
     for (const p of providers) {
@@ -73,6 +76,8 @@ export async function createCatalogHolder(store: HubStore, env: Record<string, s
       apps: freezeMap(apps.map((a) => [a.id, a] as const)),
       keysByHash: freezeMap(keys.map((k: ApiKeyRecord) => [k.hash, k] as const)),
       secrets,
+      rateLimits: freezeMap(rateLimits.map((r) => [r.scope, r] as const)),
+      budgets: Object.freeze(budgets.map((b) => Object.freeze(b))),
     });
   };
   let current = await build();

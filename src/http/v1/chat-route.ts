@@ -24,14 +24,14 @@ export function registerChatRoute(app: FastifyInstance, path: string, dialect: C
 
     if (!chatRequest.stream) {
       const outcome = await deps.gateway.chat(ctx, chatRequest);
-      reply.header('x-zhongshu-route', formatRouteHeader(outcome.route));
+      reply.headers(outcome.headers).header('x-zhongshu-route', formatRouteHeader(outcome.route));
       return dialect.encodeResponse(outcome.response, meta, chatRequest);
     }
 
     const outcome = await deps.gateway.openStream(ctx, chatRequest);
     reply.hijack();
     const res = reply.raw;
-    startSse(res, { 'x-request-id': request.id, 'x-zhongshu-route': formatRouteHeader(outcome.route) });
+    startSse(res, { ...outcome.headers, 'x-request-id': request.id, 'x-zhongshu-route': formatRouteHeader(outcome.route) });
     const encoder = dialect.streamEncoder(chatRequest, meta);
     try {
       for await (const ev of outcome.events) {

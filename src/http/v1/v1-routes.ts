@@ -21,7 +21,7 @@ export function registerV1Routes(app: FastifyInstance, deps: ChatRouteDeps): voi
     const parsed = parseOpenAiEmbeddingRequest(request.body);
     const ctx = buildRequestContext(request, reply, principal, parsed.hints, deps);
     const outcome = await deps.gateway.embed(ctx, parsed.request);
-    reply.header('x-zhongshu-route', formatRouteHeader(outcome.route));
+    reply.headers(outcome.headers).header('x-zhongshu-route', formatRouteHeader(outcome.route));
     return encodeOpenAiEmbeddingResponse(outcome.response, {
       model: outcome.response.model,
       usage: outcome.response.usage,
