@@ -17,6 +17,8 @@ import { createBudgetAlerts, createMemoryBudgetLedger, createMemoryRateLimiter, 
 import { seedBudgetSpend, toBudgetDefinitions } from './governance/budget-sync.js';
 import type { Egress } from './core/egress.js';
 import { createAdminStore } from './storage/sql/admin-store.js';
+import { createAdminServices, storedSecretResolver } from './governance/admin/index.js';
+import { adminApiRoutes } from './http/admin/index.js';
 import { applyHubFile } from './governance/apply.js';
 import { bootstrapHub } from './governance/bootstrap.js';
 import { createCatalogHolder } from './governance/catalog-loader.js';
@@ -115,7 +117,23 @@ export async function startHub(opts: StartOptions = {}): Promise<RunningHub> {
     await applyHubFile(store, file, { env: rawEnv });
   }
   const adminStore = createAdminStore(store);
-  const catalog = await createCatalogHolder(store, rawEnv, { logger, allowPrivateUpstreams: env.allowPrivateUpstreams, limits: adminStore });
+  // The admin services rebuild the catalog after each write; the catalog decrypts stored
+  // credentials with the services' vault. The closure breaks the cycle.
+  let onConfigChanged: () => Promise<void> = async () => {};
+  const admin = createAdminServices({
+    store,
+    adminStore,
+    masterKeys: env.masterKey ? [env.masterKey] : [],
+    onConfigChanged: () => onConfigChanged(),
+    loginLimiter: createMemoryRateLimiter({ clock: systemClock }),
+    logger,
+  });
+  const catalog = await createCatalogHolder(store, rawEnv, {
+    logger,
+    allowPrivateUpstreams: env.allowPrivateUpstreams,
+    limits: adminStore,
+    resolveStoredSecret: storedSecretResolver(admin.vault),
+  });
 
   const metrics = createMetrics();
   const ledger = createLedgerWriter(store, { logger });
@@ -132,7 +150,7 @@ export async function startHub(opts: StartOptions = {}): Promise<RunningHub> {
   budgets.setBudgets(toBudgetDefinitions(catalog.current().budgets));
   await seedBudgetSpend(store, budgets, catalog.current().budgets, systemClock.now());
   const rateLimiter = createMemoryRateLimiter({ clock: systemClock });
-  const onConfigChanged = async (): Promise<void> => {
+  onConfigChanged = async (): Promise<void> => {
     await catalog.reload();
     budgets.setBudgets(toBudgetDefinitions(catalog.current().budgets));
   };
@@ -173,6 +191,7 @@ export async function startHub(opts: StartOptions = {}): Promise<RunningHub> {
     logger,
     metrics,
     isReady: () => ready,
+    extraRoutes: [adminApiRoutes(admin)],
   });
   await app.listen({ port: env.port, host: env.host });
   const port = (app.server.address() as AddressInfo).port;

@@ -48,7 +48,7 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
     env: {
       ZHONGSHU_DEMO_KEY: TEST_KEY,
       ZHONGSHU_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'error',
       ...opts.env,
     },
   });
