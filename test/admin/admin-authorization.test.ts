@@ -5,7 +5,9 @@
  * A route missing from the table fails the test.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UsageService, attachUsageService } from '../../src/governance/usage/index.js';
 import { allAdminRoutes } from '../../src/http/admin/index.js';
+import { createUsageAnalyticsStore } from '../../src/storage/sql/usage-analytics-store.js';
 import { adminClient, login, startAdminTestHub, type AdminTestHub } from './admin-harness.js';
 import { buildFixture, PRINCIPALS, uniq, USER_PASSWORD, type Fixture, type PrincipalName } from './admin-fixture.js';
 
@@ -112,6 +114,11 @@ const ROWS: Row[] = [
   { route: 'DELETE /rate-limits/:scope', expect: ACME_WRITE(204), req: async () => ({ path: `/rate-limits/${await freshRateLimit()}` }) },
 
   { route: 'GET /audit', expect: ALL_OK(200), req: () => ({ path: '/audit' }) },
+
+  { route: 'GET /usage', expect: ACME_READ, req: () => ({ path: '/usage?tenant=acme&group_by=app' }) },
+  { route: 'GET /usage/events', expect: ACME_READ, req: () => ({ path: '/usage/events?tenant=acme' }) },
+  { route: 'GET /tenants/:id/statement', expect: ACME_READ, req: () => ({ path: '/tenants/acme/statement?month=2026-11' }) },
+  { route: 'POST /usage/rollups/rebuild', expect: PLATFORM_WRITE(200), req: () => ({ path: '/usage/rollups/rebuild', body: {} }) },
   { route: 'GET /openapi.json', expect: [200, 200, 200, 200, 200], req: () => ({ path: '/openapi.json' }) },
 ];
 
@@ -124,6 +131,7 @@ function passwordOf(p: PrincipalName): string {
 
 beforeAll(async () => {
   hub = await startAdminTestHub({ loginAttemptsPerMinute: 1000 });
+  attachUsageService(hub.services, new UsageService({ analytics: createUsageAnalyticsStore(hub.store), store: hub.store, fx: { USD_CNY: '7.20' }, audit: hub.services.audit }));
   fx = await buildFixture(hub);
 });
 afterAll(async () => {

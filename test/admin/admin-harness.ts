@@ -25,7 +25,7 @@ import { createMetrics } from '../../src/telemetry/metrics.js';
 import { createSqliteTestDatabase, type TestDatabase } from '../contract/databases.js';
 
 export const ADMIN_PASSWORD = 'admin-password-for-tests-1';
-export const DEMO_KEY = 'zs-AdminTestDemoKey0000000000000000000001';
+export const DEMO_KEY = 'zs-AdminTestDemoKey000000000000000000000001';
 export const MASTER_KEY = 'test-master-key-0123456789abcdefghijklmnopqrstuvwxyz';
 
 export interface AdminTestHub {

@@ -1,6 +1,6 @@
 /** Security: escalation attempts, unknown fields, tenant viewers, sessions, login limits. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, adminClient, login, startAdminTestHub, type AdminTestHub } from './admin-harness.js';
+import { ADMIN_PASSWORD, adminClient, login, startAdminTestHub, type AdminTestHub, type ApiResult } from './admin-harness.js';
 import { buildFixture, uniq, USER_PASSWORD, type Fixture } from './admin-fixture.js';
 
 let hub: AdminTestHub;
@@ -151,7 +151,7 @@ describe('sessions and tokens', () => {
     const unknown = await anon('POST', '/auth/login', { username: 'nobody-here', password: 'nope-nope' });
     expect(wrong.status).toBe(401);
     expect(unknown.body.error.message).toBe(wrong.body.error.message);
-    let limited: Awaited<ReturnType<typeof anon>> | undefined;
+    let limited: ApiResult | undefined;
     for (let i = 0; i < 10 && limited === undefined; i++) {
       const r = await anon('POST', '/auth/login', { username: 'acme-viewer', password: 'nope-nope' });
       if (r.status === 429) limited = r;

@@ -54,7 +54,7 @@ function operationOf(route: AdminRoute): JsonSchema {
   return {
     tags: [route.tag],
     summary: route.summary,
-    operationId: `${route.method.toLowerCase()}${route.path.replace(/[/:-]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
+    operationId: `${route.method.toLowerCase()}${route.path.replace(/[/:.-]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
     ...(route.auth === 'public' ? { security: [] } : {}),
     parameters: [...parametersOf(route.params, 'path'), ...parametersOf(route.query, 'query')],
     ...(route.body
