@@ -21,7 +21,11 @@ export interface ScoreWeights {
   slow: number;
   /** Time-decayed error rate. */
   errors: number;
-  /** In-flight attempts ÷ concurrency limit. */
+  /**
+   * Load: ρ/(1−ρ) ÷ `ranges.loadFactor` with ρ = in flight ÷ concurrency limit (the M/M/1
+   * waiting-time factor: 1 at half load, 4 at 80 %, 19 at 95 %), so near saturation it
+   * outweighs even a tier step.
+   */
   load: number;
   /** Extra cost weight multiplied by the budget pressure (0..1): budget pacing. */
   pacing: number;
@@ -83,8 +87,11 @@ export interface SchedulerConfig {
    */
   budget: { noUpgradeAt: number; stepDownAt: number; paceFloor: number };
   weights: Record<CostPreference, ScoreWeights>;
-  /** Ratios at which a relative component saturates at 1 (cost: log2 of this ratio). */
-  ranges: { costRatio: number; latencyRatio: number; slowRatio: number; errorRate: number };
+  /**
+   * Ratios at which a relative component saturates at 1 (cost: log2 of this ratio);
+   * `loadFactor` divides the (unbounded) queueing factor of the load component.
+   */
+  ranges: { costRatio: number; latencyRatio: number; slowRatio: number; errorRate: number; loadFactor: number };
   /** P2C among candidates whose score is within `margin` of the best (at most `poolSize`). */
   p2c: { margin: number; poolSize: number };
   maxAttempts: number;
@@ -118,10 +125,10 @@ export const DEFAULT_SCHEDULER_CONFIG: SchedulerConfig = {
   baseTier: { premium: 'premium', normal: 'standard', economy: 'economy' },
   budget: { noUpgradeAt: 0.7, stepDownAt: 0.9, paceFloor: 0.25 },
   weights: {
-    high: { tier: 3, quality: 0.6, cost: 0.2, latency: 1, slow: 4, errors: 2, load: 1.6, pacing: 1 },
-    low: { tier: 3, quality: 0.2, cost: 0.8, latency: 1, slow: 4, errors: 2, load: 1.6, pacing: 1 },
+    high: { tier: 3, quality: 0.6, cost: 0.2, latency: 1, slow: 4, errors: 2, load: 0.8, pacing: 1 },
+    low: { tier: 3, quality: 0.2, cost: 0.8, latency: 1, slow: 4, errors: 2, load: 0.8, pacing: 1 },
   },
-  ranges: { costRatio: 16, latencyRatio: 4, slowRatio: 4, errorRate: 0.25 },
+  ranges: { costRatio: 16, latencyRatio: 4, slowRatio: 4, errorRate: 0.25, loadFactor: 1 },
   p2c: { margin: 0.15, poolSize: 3 },
   maxAttempts: 3,
   fallback: { sameProviderPenalty: 0.5, sameTierPenalty: 0 },

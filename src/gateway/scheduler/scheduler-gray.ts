@@ -5,8 +5,9 @@
  *
  * Automatic rollback, evaluated on every canary outcome:
  *  - error rate: exact one-sided binomial test of the canary's failures in a window against
- *    H0 p ≤ p_stable + tolerance (p_stable from the stable members in the same window, Laplace
- *    smoothed), over several windows (Bonferroni), with at least `minFailures` canary failures;
+ *    H0 p ≤ p_stable + tolerance (p_stable from the stable members over the longest window,
+ *    Laplace smoothed), over several windows (Bonferroni), with at least `minFailures` canary
+ *    failures;
  *  - latency: Welch z-test on log latency of successes: canary slower than stable × ratio.
  */
 import type { Clock } from '../../core/ports.js';
@@ -123,18 +124,25 @@ export class GrayReleases {
     if (!canaryWindow) return undefined;
     const { windowsMs, alpha, minFailures, tolerance } = this.cfg;
     const level = alpha / windowsMs.length;
-    for (const windowMs of windowsMs) {
-      const c = canaryWindow.stats(now, windowMs);
+    const stableIn = (windowMs: number): WindowStats => {
       let s = EMPTY;
       for (const id of release.stables) {
         const w = this.windowOf(id);
         if (w) s = addStats(s, w.stats(now, windowMs));
       }
-      if (c.failures >= minFailures && s.attempts > 0) {
-        const p0 = Math.min(1, (s.failures + 1) / (s.attempts + 2) + tolerance);
+      return s;
+    };
+    // The stable baseline rate comes from the longest window (most data); the canary is tested
+    // over each window so a fresh regression is not diluted by its own healthy past.
+    const baseline = stableIn(Math.max(...windowsMs));
+    const p0 = Math.min(1, (baseline.failures + 1) / (baseline.attempts + 2) + tolerance);
+    for (const windowMs of windowsMs) {
+      const c = canaryWindow.stats(now, windowMs);
+      const s = stableIn(windowMs);
+      if (c.failures >= minFailures && baseline.attempts > 0) {
         const pValue = binomialUpperTail(c.failures, c.attempts, p0);
         if (pValue < level) {
-          return { reason: 'error_rate', evidence: { windowMs, canaryAttempts: c.attempts, canaryFailures: c.failures, stableAttempts: s.attempts, stableFailures: s.failures, pValue: round(pValue) } };
+          return { reason: 'error_rate', evidence: { windowMs, canaryAttempts: c.attempts, canaryFailures: c.failures, stableAttempts: baseline.attempts, stableFailures: baseline.failures, pValue: round(pValue) } };
         }
       }
       const z = latencyZ(c, s, this.cfg);

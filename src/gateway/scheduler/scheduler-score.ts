@@ -52,7 +52,9 @@ export function scoreEntries(entries: Entry[], ctx: ScoreContext): void {
     const errors = clamp01(e.errorRate / cfg.ranges.errorRate);
     const slow = clamp01(Math.log2(e.slowness) / Math.log2(cfg.ranges.slowRatio));
     const concurrency = d.limits.concurrency;
-    const load = concurrency ? clamp01(e.inflight / concurrency) : 0;
+    // Queueing delay grows like ρ/(1−ρ) (M/M/1): mild at half load, steep near saturation.
+    const rho = concurrency ? Math.min(e.inflight / concurrency, 0.95) : 0;
+    const load = rho / (1 - rho) / cfg.ranges.loadFactor;
     const parts = { tier, quality, cost, latency, slow, errors, load };
     e.parts = parts;
     e.score =
@@ -72,7 +74,8 @@ export function scoreEntries(entries: Entry[], ctx: ScoreContext): void {
 /**
  * A canary competes with its alias's stable members' score: whether the alias serves a request
  * must not depend on the user's cohort, or the canary's share of the alias would drift from its
- * weight. The cohort only decides which member serves.
+ * weight. The cohort only decides which member serves. For the same reason a canary whose
+ * stable side is unavailable is held back to a fallback, like the stable is for canary users.
  */
 function shareAliasScore(entries: Entry[]): void {
   for (const e of entries) {
@@ -84,20 +87,22 @@ function shareAliasScore(entries: Entry[]): void {
     if (stable) {
       e.score = stable.score;
       e.scoredAs = stable.deployment.id;
+    } else {
+      e.role = 'fallback';
     }
   }
 }
 
 /**
  * Pick: P2C among the entries within `margin` of the best score (at most `poolSize`), skipping
- * stable members held back as fallbacks of a canary cohort. Then fallbacks by score, preferring
+ * gray-release members held back as fallbacks unless nothing else is left. Then fallbacks by score, preferring
  * providers and tiers not yet in the plan.
  */
 export function pickPlan(entries: Entry[], cfg: SchedulerConfig, random: () => number, maxAttempts: number): { plan: Entry[]; pool: string[] } {
   const sorted = [...entries].sort((a, b) => a.score - b.score || cmp(a.deployment.id, b.deployment.id));
-  const liveAliases = new Set(sorted.filter((e) => e.role === 'primary' && e.canary).map((e) => e.alias));
-  const eligible = sorted.filter((e) => !(e.role === 'fallback' && liveAliases.has(e.alias)));
-  const first = eligible[0] ?? sorted[0];
+  const primaries = sorted.filter((e) => e.role !== 'fallback');
+  const eligible = primaries.length > 0 ? primaries : sorted;
+  const first = eligible[0];
   if (!first) return { plan: [], pool: [] };
   const pool = eligible.filter((e) => e.score <= first.score + cfg.p2c.margin).slice(0, cfg.p2c.poolSize);
   let pick = first;
