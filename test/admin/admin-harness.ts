@@ -44,6 +44,7 @@ export interface AdminTestHubOptions {
   /** Default: MASTER_KEY; [] runs without a master key. */
   masterKeys?: string[];
   loginAttemptsPerMinute?: number;
+  sessionTtlMs?: number;
 }
 
 export async function startAdminTestHub(opts: AdminTestHubOptions = {}): Promise<AdminTestHub> {
@@ -60,6 +61,7 @@ export async function startAdminTestHub(opts: AdminTestHubOptions = {}): Promise
     store, adminStore, masterKeys: opts.masterKeys ?? [MASTER_KEY], onConfigChanged: () => catalog.reload(),
     loginLimiter: createMemoryRateLimiter({ clock: systemClock }), logger,
     ...(opts.loginAttemptsPerMinute !== undefined ? { loginAttemptsPerMinute: opts.loginAttemptsPerMinute } : {}),
+    ...(opts.sessionTtlMs !== undefined ? { sessionTtlMs: opts.sessionTtlMs } : {}),
   });
   const ledger = createLedgerWriter(store, { logger });
   const egress = createEgress({ allowPrivateNetwork: false });

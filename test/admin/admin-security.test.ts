@@ -171,3 +171,22 @@ describe('sessions and tokens', () => {
     expect(await login(hub.url, name, 'brand-new-password-9')).toMatch(/^zsas_/);
   });
 });
+
+describe('session expiry', () => {
+  it('a session stops working when it expires, and expired sessions are pruned at the next login', async () => {
+    const short = await startAdminTestHub({ sessionTtlMs: 300 });
+    try {
+      const token = await login(short.url, 'admin', ADMIN_PASSWORD);
+      expect((await adminClient(short.url, token)('GET', '/auth/me')).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 400));
+      const r = await adminClient(short.url, token)('GET', '/auth/me');
+      expect(r.status).toBe(401);
+      expect(r.body.error.code).toBe('unauthorized');
+      await login(short.url, 'admin', ADMIN_PASSWORD);
+      const sessions = (await short.adminStore.listAdminTokens()).filter((t) => t.kind === 'session');
+      expect(sessions).toHaveLength(1);
+    } finally {
+      await short.close();
+    }
+  });
+});

@@ -86,6 +86,7 @@ export class AdminAuth {
       this.o.logger?.warn({ username, address }, 'admin login failed');
       throw new HubError('unauthorized', 'Wrong username or password, or the user is disabled.');
     }
+    await this.o.adminStore.pruneAdminSessions(this.now);
     const issued = await this.issue(user, 'session', this.now + (this.o.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS));
     await this.o.audit.record(this.callerOf(user, issued.record.id, 'session', requestId), 'auth.login', { type: 'admin_user', id: user.id, ...tenantOf(user) }, undefined, { sessionId: issued.record.id });
     return { ...issued, user: adminUserView(user) };
