@@ -60,6 +60,8 @@ for (const factory of dbs) {
         { kind: 'uniform', originMs: 0, sizeMs: HOUR },
         { kind: 'uniform', originMs: NOV_2026_SHANGHAI - DAY, sizeMs: DAY },
         { kind: 'starts', starts: [start - HOUR, NOV_2026_SHANGHAI, NOV_2026_SHANGHAI + 7 * HOUR, NOV_2026_SHANGHAI + DAY] },
+        // Day-aligned (UTC+08:00): whole days come from the daily rollup.
+        { kind: 'starts', starts: [NOV_2026_SHANGHAI - DAY, NOV_2026_SHANGHAI, NOV_2026_SHANGHAI + 2 * DAY] },
       ];
       let compared = 0;
       for (const groupBy of GROUPINGS) {
@@ -98,15 +100,15 @@ for (const factory of dbs) {
 
     it('a rebuild from the ledger yields the same rollups as the incremental writes', async () => {
       const readRollups = async () => {
-        const core = await store.db.selectFrom('usage_rollup_hourly_core' as never).selectAll().execute();
-        const full = await store.db.selectFrom('usage_rollup_hourly' as never).selectAll().execute();
+        const read = (table: string) => store.db.selectFrom(table as never).selectAll().execute();
         const norm = (rows: unknown[]) => rows.map((r) => JSON.stringify(Object.entries(r as object).map(([k, v]) => [k, typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v]).sort())).sort();
-        return { core: norm(core), full: norm(full) };
+        return { core: norm(await read('usage_rollup_hourly_core')), full: norm(await read('usage_rollup_hourly')), daily: norm(await read('usage_rollup_daily_core')) };
       };
       const before = await readRollups();
       expect(before.core.length).toBeGreaterThan(0);
+      expect(before.daily.length).toBeGreaterThan(0);
       const { rollupRows } = await analytics.rebuildUsageRollups();
-      expect(rollupRows).toBe(before.core.length + before.full.length);
+      expect(rollupRows).toBe(before.core.length + before.full.length + before.daily.length);
       expect(await readRollups()).toEqual(before);
       await analytics.rebuildUsageRollups({ from: start + 5 * HOUR + 10, to: start + 30 * HOUR });
       expect(await readRollups()).toEqual(before);

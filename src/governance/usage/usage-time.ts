@@ -43,10 +43,25 @@ function localParts(t: number, timeZone: string): LocalParts {
   return { y: out['year'] ?? 1970, m: out['month'] ?? 1, d: out['day'] ?? 1, h: out['hour'] ?? 0, mi: out['minute'] ?? 0, s: out['second'] ?? 0 };
 }
 
-/** Local time minus UTC at instant `t`, in ms. */
+const offsetCache = new Map<string, number>();
+const OFFSET_SLICE_MS = 15 * 60_000;
+
+/**
+ * Local time minus UTC at instant `t`, in ms. Cached per zone and quarter hour (zone
+ * transitions happen on quarter hours), so labelling thousands of buckets stays cheap.
+ */
 export function offsetAt(t: number, timeZone: string): number {
-  const p = localParts(t, timeZone);
-  return Date.UTC(p.y, p.m - 1, p.d, p.h, p.mi, p.s) - (t - (((t % 1000) + 1000) % 1000));
+  const slice = Math.floor(t / OFFSET_SLICE_MS);
+  const key = `${timeZone}|${slice}`;
+  let offset = offsetCache.get(key);
+  if (offset === undefined) {
+    const at = slice * OFFSET_SLICE_MS;
+    const p = localParts(at, timeZone);
+    offset = Date.UTC(p.y, p.m - 1, p.d, p.h, p.mi, p.s) - at;
+    if (offsetCache.size > 100_000) offsetCache.clear();
+    offsetCache.set(key, offset);
+  }
+  return offset;
 }
 
 /** The instant of a local wall-clock time (month/day may overflow: Date.UTC normalises). */
@@ -69,12 +84,14 @@ function nextLocal(start: number, unit: 'day' | 'month', timeZone: string): numb
 
 /** `2026-11-01T00:00:00+08:00` for instant `t` in `timeZone`. */
 export function formatLocal(t: number, timeZone: string): string {
-  const p = localParts(t, timeZone);
-  const off = Math.round(offsetAt(t, timeZone) / 60_000);
-  const sign = off < 0 ? '-' : '+';
+  const offset = offsetAt(t, timeZone);
+  const local = new Date(t + offset);
+  const off = Math.round(offset / 60_000);
   const pad = (n: number, w = 2) => String(Math.abs(n)).padStart(w, '0');
-  const ms = ((t % 1000) + 1000) % 1000;
-  return `${pad(p.y, 4)}-${pad(p.m)}-${pad(p.d)}T${pad(p.h)}:${pad(p.mi)}:${pad(p.s)}${ms !== 0 ? `.${pad(ms, 3)}` : ''}${sign}${pad(Math.floor(Math.abs(off) / 60))}:${pad(Math.abs(off) % 60)}`;
+  const ms = local.getUTCMilliseconds();
+  const date = `${pad(local.getUTCFullYear(), 4)}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}`;
+  const time = `${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())}${ms !== 0 ? `.${pad(ms, 3)}` : ''}`;
+  return `${date}T${time}${off < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(off) / 60))}:${pad(Math.abs(off) % 60)}`;
 }
 
 const ISO = /^(\d{4})-(\d{2})(?:-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?)?(Z|[+-]\d{2}:?\d{2})?$/;

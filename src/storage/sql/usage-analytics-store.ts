@@ -1,18 +1,21 @@
 /**
  * The Kysely implementation of UsageAnalyticsStore. A grouped query over [from, to) reads
- * whole hours from the smallest rollup table covering its dimensions and the partial edge
- * hours (if `from`/`to` are not on the hour) from the raw ledger, then merges the two — so any
- * range answers exactly what summing the ledger rows would.
+ * whole UTC+08:00 days from the daily rollup (when its buckets are day-aligned and its
+ * dimensions are core ones), the remaining whole hours from the smallest covering hour rollup,
+ * and partial edge hours from the raw ledger, then merges the pieces — so any range answers
+ * exactly what summing the ledger rows would.
  */
 import type { Kysely } from 'kysely';
 import type {
-  StoredUsageEvent, UsageAnalyticsStore, UsageDimension, UsageEventQuery, UsageGroupQuery, UsageGroupRow, UsageMetrics,
+  StoredUsageEvent, UsageAnalyticsStore, UsageBucketSpec, UsageDimension, UsageEventQuery, UsageGroupQuery, UsageGroupRow, UsageMetrics,
 } from '../../core/store.js';
 import type { SqlDialectName } from './sql-dialect.js';
 import { usageFromRow } from './sql-rows.js';
 import type { SqlHubStore } from './sql-store.js';
 import { groupSelectSql, type GroupSelect, type RawGroupRow } from './usage-group-sql.js';
-import { DIMENSION_COLUMNS, HOUR_MS, METRIC_COLUMNS, ROLLUP_TABLES, type MetricColumn, type UsageDatabase } from './usage-rollup-schema.js';
+import {
+  DAILY_ORIGIN_MS, DAILY_ROLLUPS, DAY_MS, DIMENSION_COLUMNS, HOURLY_ROLLUPS, HOUR_MS, METRIC_COLUMNS, type MetricColumn, type RollupTableSpec, type UsageDatabase,
+} from './usage-rollup-schema.js';
 import { rebuildUsageRollups } from './usage-rollup-writer.js';
 
 const METRIC_FIELDS: Record<MetricColumn, keyof UsageMetrics> = {
@@ -28,16 +31,42 @@ export function normaliseDimensions(groupBy: readonly UsageDimension[]): UsageDi
   return dims;
 }
 
-/** The time pieces of [from, to): whole hours for the rollups, partial edges for the ledger. */
-export function splitRange(from: number, to: number): { rollup?: [number, number]; ledger: [number, number][] } {
-  if (to <= from) return { ledger: [] };
-  const firstHour = Math.ceil(from / HOUR_MS) * HOUR_MS;
-  const lastHour = Math.floor(to / HOUR_MS) * HOUR_MS;
-  if (firstHour >= lastHour) return { ledger: [[from, to]] };
+export interface RangePlan {
+  /** Partial edge hours, read from the raw ledger. */
+  ledger: [number, number][];
+  /** Whole hours, read from an hour rollup. */
+  hourly: [number, number][];
+  /** Whole UTC+08:00 days, read from the daily rollup. */
+  daily?: [number, number];
+}
+
+const floorTo = (t: number, origin: number, size: number) => origin + Math.floor((t - origin) / size) * size;
+const ceilTo = (t: number, origin: number, size: number) => origin + Math.ceil((t - origin) / size) * size;
+
+/** True when every bucket boundary is a day boundary of the daily rollup. */
+export function dailyBucketsAligned(bucket: UsageBucketSpec): boolean {
+  const aligned = (t: number) => floorTo(t, DAILY_ORIGIN_MS, DAY_MS) === t;
+  if (bucket.kind === 'none') return true;
+  if (bucket.kind === 'uniform') return aligned(bucket.originMs) && bucket.sizeMs % DAY_MS === 0;
+  return bucket.starts.every(aligned);
+}
+
+/** The pieces of [from, to): ledger for partial hours, hour rollups for partial days, daily rollup for whole days. */
+export function planRange(from: number, to: number, useDaily: boolean): RangePlan {
+  if (to <= from) return { ledger: [], hourly: [] };
+  const firstHour = ceilTo(from, 0, HOUR_MS);
+  const lastHour = floorTo(to, 0, HOUR_MS);
+  if (firstHour >= lastHour) return { ledger: [[from, to]], hourly: [] };
   const ledger: [number, number][] = [];
   if (from < firstHour) ledger.push([from, firstHour]);
   if (lastHour < to) ledger.push([lastHour, to]);
-  return { rollup: [firstHour, lastHour], ledger };
+  const firstDay = ceilTo(firstHour, DAILY_ORIGIN_MS, DAY_MS);
+  const lastDay = floorTo(lastHour, DAILY_ORIGIN_MS, DAY_MS);
+  if (!useDaily || firstDay >= lastDay) return { ledger, hourly: [[firstHour, lastHour]] };
+  const hourly: [number, number][] = [];
+  if (firstHour < firstDay) hourly.push([firstHour, firstDay]);
+  if (lastDay < lastHour) hourly.push([lastDay, lastHour]);
+  return { ledger, hourly, daily: [firstDay, lastDay] };
 }
 
 function emptyMetrics(): UsageMetrics {
@@ -64,14 +93,14 @@ export class SqlUsageAnalyticsStore implements UsageAnalyticsStore {
   async queryUsageGroups(query: UsageGroupQuery): Promise<UsageGroupRow[]> {
     const dims = normaliseDimensions(query.groupBy);
     const needed = new Set<UsageDimension>([...dims, ...(Object.keys(query.filters) as UsageDimension[])]);
-    const table = ROLLUP_TABLES.find((t) => [...needed].every((d) => t.dimensions.includes(d)));
-    const parts = splitRange(query.from, query.to);
-    const selects: GroupSelect[] = parts.ledger.map(([from, to]) => ({ source: 'ledger', from, to, bucket: query.bucket, dims, filters: query.filters }));
-    if (parts.rollup !== undefined) {
-      const [from, to] = parts.rollup;
-      // Every dimension is in the full table, so `table` is always found; the ledger is the safe fallback.
-      selects.push({ source: table ?? 'ledger', from, to, bucket: query.bucket, dims, filters: query.filters });
-    }
+    const covers = (t: RollupTableSpec) => [...needed].every((d) => t.dimensions.includes(d));
+    // Every dimension is in the full hour table; the ledger is only a safe fallback.
+    const hourTable = HOURLY_ROLLUPS.find(covers) ?? 'ledger';
+    const dayTable = dailyBucketsAligned(query.bucket) ? DAILY_ROLLUPS.find(covers) : undefined;
+    const plan = planRange(query.from, query.to, dayTable !== undefined);
+    const piece = (source: GroupSelect['source'], [from, to]: [number, number]): GroupSelect => ({ source, from, to, bucket: query.bucket, dims, filters: query.filters });
+    const selects: GroupSelect[] = [...plan.ledger.map((r) => piece('ledger', r)), ...plan.hourly.map((r) => piece(hourTable, r))];
+    if (plan.daily !== undefined && dayTable !== undefined) selects.push(piece(dayTable, plan.daily));
     const merged = new Map<string, UsageGroupRow>();
     for (const select of selects) {
       const { rows } = await groupSelectSql(select).execute(this.db);

@@ -5,6 +5,8 @@
  *    filter by key, end user, plugin or prompt.
  *  - `usage_rollup_hourly_core`: the low-cardinality dimensions only (no key, end user, plugin,
  *    prompt), so the common dashboard queries read far fewer rows.
+ *  - `usage_rollup_daily_core` (migration 004): the core dimensions per UTC+08:00 day (Asia/Shanghai
+ *    days), for whole-day stretches of day/month/none queries in that offset.
  * Absent optional fields are stored as '' (NULLs would not take part in the unique key);
  * `dims_key` is a hash of the dimension values, so the unique index stays small whatever the
  * length of an end-user tag.
@@ -14,6 +16,9 @@ import type { UsageDimension } from '../../core/store.js';
 import type { HubDatabase } from './sql-schema.js';
 
 export const HOUR_MS = 3_600_000;
+export const DAY_MS = 86_400_000;
+/** Day buckets of the daily rollup start at 00:00 UTC+08:00 (Asia/Shanghai has had no DST since 1991). */
+export const DAILY_ORIGIN_MS = -8 * HOUR_MS;
 
 /** Ledger column of every dimension. */
 export const DIMENSION_COLUMNS = {
@@ -35,22 +40,36 @@ export const DIMENSION_COLUMNS = {
 export type DimensionColumn = (typeof DIMENSION_COLUMNS)[UsageDimension];
 
 export interface RollupTableSpec {
-  name: 'usage_rollup_hourly' | 'usage_rollup_hourly_core';
+  name: 'usage_rollup_hourly' | 'usage_rollup_hourly_core' | 'usage_rollup_daily_core';
   dimensions: readonly UsageDimension[];
+  /** Buckets are `originMs + k·sizeMs`. */
+  originMs: number;
+  sizeMs: number;
 }
 
 export const FULL_ROLLUP: RollupTableSpec = {
   name: 'usage_rollup_hourly',
+  originMs: 0,
+  sizeMs: HOUR_MS,
   dimensions: ['tenant', 'app', 'key', 'end_user', 'model', 'upstream_model', 'deployment', 'provider', 'biz_level', 'plugin', 'prompt', 'status', 'currency'],
 };
 
-export const CORE_ROLLUP: RollupTableSpec = {
-  name: 'usage_rollup_hourly_core',
-  dimensions: ['tenant', 'app', 'model', 'upstream_model', 'deployment', 'provider', 'biz_level', 'status', 'currency'],
-};
+const CORE_DIMENSIONS: readonly UsageDimension[] = ['tenant', 'app', 'model', 'upstream_model', 'deployment', 'provider', 'biz_level', 'status', 'currency'];
 
-/** Smallest first: the query planner picks the first table covering the query's dimensions. */
-export const ROLLUP_TABLES: readonly RollupTableSpec[] = [CORE_ROLLUP, FULL_ROLLUP];
+export const CORE_ROLLUP: RollupTableSpec = { name: 'usage_rollup_hourly_core', originMs: 0, sizeMs: HOUR_MS, dimensions: CORE_DIMENSIONS };
+
+export const DAILY_CORE_ROLLUP: RollupTableSpec = { name: 'usage_rollup_daily_core', originMs: DAILY_ORIGIN_MS, sizeMs: DAY_MS, dimensions: CORE_DIMENSIONS };
+
+/** Hour tables, smallest first: the query planner picks the first covering the query's dimensions. */
+export const HOURLY_ROLLUPS: readonly RollupTableSpec[] = [CORE_ROLLUP, FULL_ROLLUP];
+export const DAILY_ROLLUPS: readonly RollupTableSpec[] = [DAILY_CORE_ROLLUP];
+/** Every rollup table the ledger writer maintains. */
+export const ROLLUP_TABLES: readonly RollupTableSpec[] = [...HOURLY_ROLLUPS, ...DAILY_ROLLUPS];
+
+/** Start of the bucket of `spec` containing `t`. */
+export function rollupBucketOf(spec: RollupTableSpec, t: number): number {
+  return spec.originMs + Math.floor((t - spec.originMs) / spec.sizeMs) * spec.sizeMs;
+}
 
 /** Metric columns of a rollup row, all 64-bit integers. */
 export const METRIC_COLUMNS = [
@@ -85,6 +104,7 @@ export interface RollupTable extends Record<MetricColumn, number> {
 export interface UsageDatabase extends HubDatabase {
   usage_rollup_hourly: RollupTable;
   usage_rollup_hourly_core: RollupTable;
+  usage_rollup_daily_core: RollupTable;
 }
 
 /** 128-bit hex hash of the dimension values of one table (unit separator between values). */

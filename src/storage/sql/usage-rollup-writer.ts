@@ -8,12 +8,12 @@
  * Upserts are sorted by (bucket_start, dims_key) so concurrent writers lock rows in one order
  * (no deadlocks between hub nodes on PostgreSQL).
  */
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { sql, type ColumnDataType, type CreateTableBuilder, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { SqlDialectName } from './sql-dialect.js';
 import type { UsageEventsTable } from './sql-schema.js';
 import { groupSelectSql } from './usage-group-sql.js';
 import {
-  DIMENSION_COLUMNS, HOUR_MS, METRIC_COLUMNS, ROLLUP_TABLES, dimsKey,
+  DIMENSION_COLUMNS, METRIC_COLUMNS, ROLLUP_TABLES, dimsKey, rollupBucketOf,
   type DimensionColumn, type RollupRow, type RollupTableSpec, type UsageDatabase,
 } from './usage-rollup-schema.js';
 
@@ -21,10 +21,6 @@ import {
 const ROLLUP_CHUNK = 400;
 
 type LedgerRow = Selectable<UsageEventsTable>;
-
-function hourOf(startedAt: number): number {
-  return Math.floor(startedAt / HOUR_MS) * HOUR_MS;
-}
 
 function metricsOf(r: LedgerRow): Record<(typeof METRIC_COLUMNS)[number], number> {
   return {
@@ -47,7 +43,7 @@ function metricsOf(r: LedgerRow): Record<(typeof METRIC_COLUMNS)[number], number
 export function aggregateRollups(spec: RollupTableSpec, rows: readonly LedgerRow[]): RollupRow[] {
   const byKey = new Map<string, RollupRow>();
   for (const r of rows) {
-    const bucket = hourOf(Number(r.started_at));
+    const bucket = rollupBucketOf(spec, Number(r.started_at));
     const values = spec.dimensions.map((d) => (r[DIMENSION_COLUMNS[d]] as string | null) ?? '');
     const key = dimsKey(values);
     const id = `${bucket}|${key}`;
@@ -91,26 +87,31 @@ export async function rebuildUsageRollups(
   return db.transaction().execute((trx) => rebuildUsageRollupsIn(trx, dialect, range));
 }
 
-/** `rebuildUsageRollups` inside a caller's transaction (migrations run in one on PostgreSQL). */
+/**
+ * `rebuildUsageRollups` inside a caller's transaction (migrations run in one on PostgreSQL),
+ * for the given tables (default: all).
+ */
 export async function rebuildUsageRollupsIn(
   trx: Kysely<UsageDatabase> | Transaction<UsageDatabase>,
   dialect: SqlDialectName,
   range: { from?: number; to?: number } = {},
+  tables: readonly RollupTableSpec[] = ROLLUP_TABLES,
 ): Promise<{ rollupRows: number }> {
-  const from = range.from === undefined ? undefined : hourOf(range.from);
-  const to = range.to === undefined ? undefined : hourOf(range.to - 1) + HOUR_MS;
   if (dialect === 'postgres') {
-    await sql`lock table usage_rollup_hourly, usage_rollup_hourly_core in exclusive mode`.execute(trx);
+    await sql`lock table ${sql.join(tables.map((t) => sql.table(t.name)))} in exclusive mode`.execute(trx);
   }
   let rollupRows = 0;
-  for (const spec of ROLLUP_TABLES) {
+  for (const spec of tables) {
+    // Whole buckets of this table covering the range.
+    const from = range.from === undefined ? undefined : rollupBucketOf(spec, range.from);
+    const to = range.to === undefined ? undefined : rollupBucketOf(spec, range.to - 1) + spec.sizeMs;
     let del = trx.deleteFrom(spec.name);
     if (from !== undefined) del = del.where('bucket_start', '>=', from);
     if (to !== undefined) del = del.where('bucket_start', '<', to);
     await del.execute();
     const grouped = await groupSelectSql({
       source: 'ledger', ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}),
-      bucket: { kind: 'uniform', originMs: 0, sizeMs: HOUR_MS }, dims: spec.dimensions, filters: {},
+      bucket: { kind: 'uniform', originMs: spec.originMs, sizeMs: spec.sizeMs }, dims: spec.dimensions, filters: {},
     }).execute(trx);
     const rows = grouped.rows.map((g) => {
       const values = spec.dimensions.map((_, i) => String(g[`d${i}`] ?? ''));
@@ -123,4 +124,16 @@ export async function rebuildUsageRollupsIn(
     rollupRows += rows.length;
   }
   return { rollupRows };
+}
+
+/** CREATE TABLE of a rollup table: bucket, key, dimension columns, metric columns, indexes. */
+export async function createRollupTable(db: Kysely<unknown>, spec: RollupTableSpec, i64: ColumnDataType): Promise<void> {
+  let table: CreateTableBuilder<string, string> = db.schema
+    .createTable(spec.name)
+    .addColumn('bucket_start', i64, (c) => c.notNull())
+    .addColumn('dims_key', 'text', (c) => c.notNull());
+  for (const dim of spec.dimensions) table = table.addColumn(DIMENSION_COLUMNS[dim], 'text', (c) => c.notNull());
+  for (const metric of METRIC_COLUMNS) table = table.addColumn(metric, i64, (c) => c.notNull());
+  await table.addPrimaryKeyConstraint(`${spec.name}_pk`, ['bucket_start', 'dims_key']).execute();
+  await db.schema.createIndex(`${spec.name}_tenant_idx`).on(spec.name).columns(['tenant_id', 'bucket_start']).execute();
 }

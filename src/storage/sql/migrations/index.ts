@@ -7,12 +7,14 @@ import type { SqlDialectName } from '../sql-dialect.js';
 import { migration001Initial } from './001-initial.js';
 import { migration002Admin } from './002-admin.js';
 import { migration003UsageRollups } from './003-usage-rollups.js';
+import { migration004UsageRollupsDaily } from './004-usage-rollups-daily.js';
 
 export function hubMigrations(dialect: SqlDialectName): Record<string, Migration> {
   return {
     '001-initial': migration001Initial(dialect),
     '002-admin': migration002Admin(dialect),
     '003-usage-rollups': migration003UsageRollups(dialect),
+    '004-usage-rollups-daily': migration004UsageRollupsDaily(dialect),
   };
 }
 
