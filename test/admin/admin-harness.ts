@@ -59,7 +59,7 @@ export async function startAdminTestHub(opts: AdminTestHubOptions = {}): Promise
   const adminStore = createAdminStore(store);
   const services = createAdminServices({
     store, adminStore, masterKeys: opts.masterKeys ?? [MASTER_KEY], onConfigChanged: () => catalog.reload(),
-    loginLimiter: createMemoryRateLimiter({ clock: systemClock }), logger,
+    loginLimiter: createMemoryRateLimiter({ clock: systemClock }), logger, providerKinds: [...createAdapterRegistry().keys()],
     ...(opts.loginAttemptsPerMinute !== undefined ? { loginAttemptsPerMinute: opts.loginAttemptsPerMinute } : {}),
     ...(opts.sessionTtlMs !== undefined ? { sessionTtlMs: opts.sessionTtlMs } : {}),
   });

@@ -58,6 +58,9 @@ describe('admin resources', () => {
   });
 
   it('keeps references sound: providers, deployments and aliases', async () => {
+    const kind = await api('POST', '/providers', { id: 'px', kind: 'no-such-vendor' });
+    expect(kind.status).toBe(400);
+    expect(kind.body.error.param).toBe('kind');
     expect((await api('POST', '/deployments', { id: 'dx', providerId: 'nope', model: 'm', tier: 'economy', contextWindow: 1000 })).body.error.param).toBe('providerId');
     expect((await api('POST', '/aliases', { name: 'ax', members: [{ deploymentId: 'nope', weight: 1 }] })).body.error.param).toBe('members[0].deploymentId');
     expect((await api('POST', '/aliases', { name: 'd1', members: [{ deploymentId: 'd1', weight: 1 }] })).status).toBe(409);

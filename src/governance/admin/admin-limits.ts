@@ -59,6 +59,12 @@ export class LimitsService {
     else assertCanWrite(caller, scope.tenantId);
   }
 
+  /** A stored scope's write rule, from its prefix and stored tenant (the object may be gone). */
+  private assertStoredScopeWrite(caller: AdminCaller, scope: string, tenantId: string | undefined): void {
+    const kind = (/^([a-z_]+):/.exec(scope)?.[1] ?? 'tenant') as ResolvedScope['kind'];
+    this.assertScopeWrite(caller, { kind, ...tenantField(tenantId) });
+  }
+
   private visible(caller: AdminCaller, tenantId: string | undefined): boolean {
     return tenantId === undefined ? caller.tenantId === undefined : canSeeTenant(caller, tenantId);
   }
@@ -108,7 +114,7 @@ export class LimitsService {
 
   async updateBudget(caller: AdminCaller, id: string, patch: Partial<BudgetInput>): Promise<BudgetRecord> {
     const old = await this.getBudget(caller, id);
-    this.assertScopeWrite(caller, await this.resolveScope(caller, old.scope, 'scope'));
+    this.assertStoredScopeWrite(caller, old.scope, old.tenantId);
     const record: BudgetRecord = { ...old, ...patch, updatedAt: this.d.now() };
     this.check(record);
     await this.d.adminStore.upsertBudget(record);
@@ -119,7 +125,7 @@ export class LimitsService {
 
   async deleteBudget(caller: AdminCaller, id: string): Promise<void> {
     const old = await this.getBudget(caller, id);
-    this.assertScopeWrite(caller, await this.resolveScope(caller, old.scope, 'scope').catch(() => ({ kind: 'app' as const, tenantId: old.tenantId })));
+    this.assertStoredScopeWrite(caller, old.scope, old.tenantId);
     await this.d.adminStore.deleteBudget(id);
     await this.d.audit.record(caller, 'budget.delete', { type: 'budget', id, tenantId: old.tenantId }, old, undefined);
     await this.d.changed();
@@ -154,8 +160,7 @@ export class LimitsService {
 
   async deleteRateLimit(caller: AdminCaller, scopeText: string): Promise<void> {
     const old = await this.getRateLimit(caller, scopeText);
-    if (scopeText.startsWith('tenant:') || scopeText.startsWith('deployment:')) assertPlatformAdmin(caller);
-    else assertCanWrite(caller, old.tenantId);
+    this.assertStoredScopeWrite(caller, scopeText, old.tenantId);
     await this.d.adminStore.deleteRateLimit(scopeText);
     await this.d.audit.record(caller, 'rate_limit.delete', { type: 'rate_limit', id: scopeText, ...tenantField(old.tenantId) }, old, undefined);
     await this.d.changed();

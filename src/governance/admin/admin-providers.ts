@@ -41,7 +41,14 @@ export class ProviderService {
   constructor(
     private readonly d: AdminServiceDeps,
     private readonly vault: CredentialVault,
+    /** Adapter kinds the hub has; undefined accepts any kind. */
+    private readonly kinds?: readonly string[],
   ) {}
+
+  private assertKind(kind: string | undefined): void {
+    if (kind === undefined || this.kinds === undefined || this.kinds.includes(kind)) return;
+    throw new HubError('invalid_request', `Invalid value at 'kind': unknown provider kind "${kind}"; expected one of ${this.kinds.join(', ')}.`, { param: 'kind' });
+  }
 
   private async view(p: ProviderRecord): Promise<ProviderView> {
     const credential = p.credentialRef === 'stored' ? ((await this.vault.view(p.id)) ?? null) : null;
@@ -76,6 +83,7 @@ export class ProviderService {
 
   async create(caller: AdminCaller, input: CreateProviderInput): Promise<ProviderView> {
     assertPlatformAdmin(caller);
+    this.assertKind(input.kind);
     this.assertRef(input.credentialRef, input.apiKey);
     if ((await this.d.store.listProviders()).some((p) => p.id === input.id)) throw new HubError('conflict', `A provider "${input.id}" already exists.`);
     const { apiKey, credentialRef, ...rest } = input;
@@ -93,6 +101,7 @@ export class ProviderService {
 
   async update(caller: AdminCaller, id: string, patch: UpdateProviderInput): Promise<ProviderView> {
     assertPlatformAdmin(caller);
+    this.assertKind(patch.kind);
     this.assertRef(patch.credentialRef, patch.apiKey);
     const old = await this.find(id);
     const before = await this.view(old);

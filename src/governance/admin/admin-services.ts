@@ -27,6 +27,8 @@ export interface AdminServicesOptions {
   loginLimiter: RateLimiter;
   loginAttemptsPerMinute?: number;
   sessionTtlMs?: number;
+  /** Adapter kinds providers may use (e.g. the adapter registry's keys); undefined accepts any. */
+  providerKinds?: readonly string[];
   now?: () => number;
   logger?: Logger;
 }
@@ -64,7 +66,7 @@ export function createAdminServices(o: AdminServicesOptions): AdminServices {
     apps: new AppService(deps, limits),
     keys: new KeyService(deps, limits),
     users: new AdminUserService(o.store, o.adminStore, audit, now),
-    providers: new ProviderService(deps, vault),
+    providers: new ProviderService(deps, vault, o.providerKinds),
     deployments: new DeploymentService(deps),
     aliases: new AliasService(deps),
     limits,

@@ -114,7 +114,13 @@ export class AdminUserService {
       createdAt: this.now(),
       ...(input.tenantId !== undefined ? { tenantId: input.tenantId } : {}),
     };
-    await this.store.insertAdminUser(user);
+    try {
+      await this.store.insertAdminUser(user);
+    } catch (err) {
+      // A concurrent create of the same username lost the unique constraint.
+      if ((await this.store.findAdminUserByUsername(input.username)) !== undefined) throw new HubError('conflict', `An admin user named "${input.username}" already exists.`);
+      throw err;
+    }
     const view = adminUserView(user);
     await this.audit.record(caller, 'admin_user.create', { type: 'admin_user', id: user.id, ...tenantField(user.tenantId) }, undefined, view);
     return view;
