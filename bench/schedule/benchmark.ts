@@ -25,7 +25,7 @@ export interface BenchmarkResult {
   seeds: number[];
   clean: boolean;
   strategies: Record<string, StrategyResult>;
-  gates: Record<string, Check> & { pass?: never };
+  gates: Record<string, Check>;
   gatesPass: boolean;
   dominance: Record<string, Record<string, Check>>;
   dominancePass: boolean;

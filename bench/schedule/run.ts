@@ -2,8 +2,7 @@
  * npm run bench:schedule -- --scenario <file.json> [--seeds 42,7] [--clean] [--json]
  * npm run bench:schedule -- --decision-cost
  *
- * Exit code 0 when every gate and dominance condition holds (always 0 with --clean's partial set
- * failing is still reported as 1), so CI can use it directly.
+ * Exit code 0 when every gate and dominance condition holds, 1 otherwise.
  */
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
