@@ -31,6 +31,7 @@ beforeAll(async () => {
       deployments: [
         { id: 'gpt', provider: 'oa', model: 'gpt-4o', tier: 'premium', price: { input: 2.5, output: 10, cachedInput: 1.25 } },
         { id: 'claude', provider: 'an', model: 'claude-sonnet-4-5', tier: 'premium', price: { input: 3, output: 15 } },
+        { id: 'emb', provider: 'oa', model: 'text-embedding-3-small', tier: 'economy', capabilities: ['embeddings'], price: { input: 0.02, output: 0 } },
       ],
     }),
     env: { TEST_OA_KEY: OA_SECRET, TEST_AN_KEY: AN_SECRET },
@@ -113,6 +114,45 @@ describe('Anthropic ingress → OpenAI upstream', () => {
     expect(final.stop_reason).toBe('end_turn');
     const sent = oa.requests.at(-1)?.body as { stream_options?: { include_usage?: boolean } };
     expect(sent.stream_options?.include_usage).toBe(true);
+  });
+});
+
+describe('multimodal and embeddings', () => {
+  const PNG = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+
+  it('passes image parts through to an OpenAI upstream unchanged', async () => {
+    await openai.chat.completions.create({
+      model: 'gpt',
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'what is this?' }, { type: 'image_url', image_url: { url: PNG, detail: 'low' } }] }],
+    });
+    const sent = oa.requests.at(-1)?.body as { messages: { content: unknown }[] };
+    expect(sent.messages[0]?.content).toEqual([{ type: 'text', text: 'what is this?' }, { type: 'image_url', image_url: { url: PNG, detail: 'low' } }]);
+  });
+
+  it('translates an OpenAI image part into an Anthropic base64 image block', async () => {
+    await openai.chat.completions.create({
+      model: 'claude',
+      max_tokens: 20,
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'describe' }, { type: 'image_url', image_url: { url: PNG } }] }],
+    });
+    const sent = an.requests.at(-1)?.body as { messages: { content: { type: string; source?: unknown }[] }[] };
+    const image = sent.messages[0]?.content.find((b) => b.type === 'image');
+    expect(image?.source).toEqual({ type: 'base64', media_type: 'image/png', data: PNG.split(',')[1] });
+  });
+
+  it('serves embeddings from a YAML-configured OpenAI upstream and bills them', async () => {
+    const before = (await hub.usage()).length;
+    const res = await openai.embeddings.create({ model: 'emb', input: ['alpha', 'beta gamma'], dimensions: 8 });
+    expect(res.data.map((d) => d.embedding.length)).toEqual([8, 8]);
+    const rows = (await hub.usage()).slice(before);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ deploymentId: 'emb', status: 'ok', inputTokens: res.usage.prompt_tokens, usageSource: 'provider' });
+  });
+
+  it('keeps embedding deployments out of chat and chat deployments out of embeddings', async () => {
+    await expect(openai.chat.completions.create({ model: 'emb', messages: [{ role: 'user', content: 'x' }] }))
+      .rejects.toMatchObject({ status: 404 });
+    await expect(openai.embeddings.create({ model: 'gpt', input: 'x' })).rejects.toMatchObject({ status: 404 });
   });
 });
 
