@@ -1,5 +1,6 @@
 /** Happy and error paths of the resources: CRUD, filters, pagination, conflicts, references, catalog reload. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemAdminCaller } from '../../src/governance/admin/index.js';
 import { adminClient, DEMO_KEY, startAdminTestHub, type AdminTestHub } from './admin-harness.js';
 import { buildFixture, type Fixture } from './admin-fixture.js';
 
@@ -119,6 +120,12 @@ describe('admin resources', () => {
     expect(rules).toContainEqual({ scope: 'deployment:d1', rpm: 500 });
     expect(rules).toContainEqual({ scope: 'app:acme-app', rpm: 100 });
     expect((await api('GET', '/budgets?kind=tenant')).body.data.map((x: { id: string }) => x.id)).toEqual(['acme-month']);
+  });
+
+  it('the CLI and YAML apply use the same services with an audited system caller', async () => {
+    const issued = await hub.services.keys.create(systemAdminCaller('cli'), { appId: 'acme-app', name: 'from-cli' });
+    const events = (await api('GET', `/audit?targetId=${issued.id}`)).body.data;
+    expect(events[0]).toMatchObject({ action: 'key.create', actorType: 'system', actorName: 'cli', tenantId: 'acme' });
   });
 
   it('unknown routes and malformed JSON answer in the OpenAI error shape', async () => {

@@ -41,7 +41,7 @@ export class AuditLog {
   async record(caller: AdminCaller, action: string, target: AuditTarget, before: unknown, after: unknown): Promise<void> {
     const event: AuditEvent = {
       at: this.now(),
-      actorType: caller.via === 'api_token' ? 'token' : 'user',
+      actorType: caller.via === 'api_token' ? 'token' : caller.via === 'system' ? 'system' : 'user',
       actorId: caller.userId,
       actorName: caller.username,
       action,

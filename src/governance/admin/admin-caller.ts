@@ -15,8 +15,8 @@ export interface AdminCaller {
   role: AdminRole;
   /** Set for tenant-scoped callers (every tenant_admin, tenant viewers). */
   tenantId?: string;
-  /** How the caller authenticated. */
-  via: 'session' | 'api_token';
+  /** How the caller authenticated; `system` for the CLI and YAML apply (no token). */
+  via: 'session' | 'api_token' | 'system';
   /** The session or admin token id. */
   tokenId: string;
   /** Request id, recorded in audit events. */
@@ -56,4 +56,12 @@ export function assertPlatformAdmin(caller: AdminCaller): void {
 /** Reading platform-only objects (providers, credentials): platform-wide callers only. */
 export function assertPlatformReader(caller: AdminCaller): void {
   if (!isPlatformWide(caller)) throw new HubError('permission_denied', 'Only platform-wide admins and viewers may read this.');
+}
+
+/**
+ * A platform-wide caller for trusted local tools (CLI, YAML apply): full rights, audited with
+ * actor type `system` and the given name, e.g. `systemAdminCaller('cli')`.
+ */
+export function systemAdminCaller(name: string, requestId?: string): AdminCaller {
+  return { userId: `system:${name}`, username: name, role: 'platform_admin', via: 'system', tokenId: 'system', ...(requestId !== undefined ? { requestId } : {}) };
 }
