@@ -4,6 +4,7 @@
  * injected clock, randomness from the injected generator, so the live pipeline and the offline
  * benchmark (bench/schedule/) run exactly this code.
  */
+import type { Tier } from '../../core/domain.js';
 import type { Clock } from '../../core/ports.js';
 import type {
   AttemptFeedback,
@@ -49,11 +50,9 @@ export function createScheduler(options: SchedulerOptions): HubScheduler {
   };
   const gray = new GrayReleases(cfg.gray, clock, (id) => records.get(id)?.window, options.onGrayEvent);
 
-  function plan(req: RouteRequest, candidates: RouteCandidate[], budget?: BudgetGate): RoutePlan {
-    const now = clock.now();
+  /** Run the filters: the survivors and the softly removed, inside and outside the ladder. */
+  function classify(req: RouteRequest, candidates: RouteCandidate[], budget: BudgetGate | undefined, now: number, pressure: number, effective: Tier[]): Classified {
     const filtered = Object.fromEntries(FILTERS.map((f) => [f, 0])) as Record<FilterName, number>;
-    const pressure = budgetPressure(cfg, budget);
-    const effective = effectiveLadder(cfg, req.bizLevel, req.costPreference, pressure);
     const statics = candidates.map((c) => {
       const worst = worstCaseMicros(c.deployment, req);
       return { worst, removedBy: staticFilter(c.deployment, req, worst, budget) };
@@ -61,28 +60,28 @@ export function createScheduler(options: SchedulerOptions): HubScheduler {
     // Every tier is ranked; those outside the ladder are used only when the ladder has no
     // deployment able to serve (static filters) or healthy enough to (health filters). Under
     // budget pressure, dearer tiers are added only when the ladder cannot serve at all.
-    const servable = candidates.some((c, i) => statics[i]?.removedBy === undefined && effective.ladder.includes(c.deployment.tier));
+    const servable = candidates.some((c, i) => statics[i]?.removedBy === undefined && effective.includes(c.deployment.tier));
     const allowDearer = pressure < cfg.budget.noUpgradeAt || (!servable && pressure < cfg.budget.stepDownAt);
-    const ladder = req.pinned ? [] : escalatedLadder(cfg, effective.ladder, allowDearer);
+    const ladder = req.pinned ? [] : escalatedLadder(cfg, effective, allowDearer);
     const roles = req.pinned ? undefined : gray.assign(req.stickyKey, candidates);
-    const inLadder = { alive: [] as Entry[], soft: [] as Entry[], removed: [] as FilterName[] };
-    const outside = { alive: [] as Entry[], soft: [] as Entry[], removed: [] as FilterName[] };
+    const out: Classified = { filtered, ladder, inLadder: emptyGroup(), outside: emptyGroup() };
     candidates.forEach((c, i) => {
       const d = c.deployment;
-      const { worst, removedBy: staticRemoval } = statics[i] as { worst: number | undefined; removedBy: FilterName | undefined };
+      const { worst, removedBy: staticRemoval } = statics[i] as (typeof statics)[number];
       const tierPos = req.pinned ? 0 : ladder.indexOf(d.tier);
       const role = roles?.[i] ?? 'primary';
       const h = record(d.id);
       const removedBy = staticRemoval ?? (role === 'excluded' ? 'gray' : healthFilter(cfg, d, h, req.bizLevel === 'premium', now));
-      if (!req.pinned && tierPos < 0 && (removedBy === undefined || SOFT_SEVERITY[removedBy] !== undefined)) {
+      const soft = removedBy !== undefined && SOFT_SEVERITY[removedBy] !== undefined;
+      if (!req.pinned && tierPos < 0 && (removedBy === undefined || soft)) {
         filtered.tier++;
         return;
       }
-      const group = req.pinned || tierPos < effective.ladder.length ? inLadder : outside;
-      if (removedBy !== undefined && SOFT_SEVERITY[removedBy] === undefined) {
+      if (removedBy !== undefined && !soft) {
         filtered[removedBy]++;
         return;
       }
+      const group = req.pinned || tierPos < effective.length ? out.inLadder : out.outside;
       const entry: Entry = {
         deployment: d,
         role,
@@ -103,23 +102,30 @@ export function createScheduler(options: SchedulerOptions): HubScheduler {
         if (h.override === undefined) group.soft.push(entry);
       }
     });
+    return out;
+  }
+
+  function plan(req: RouteRequest, candidates: RouteCandidate[], budget?: BudgetGate): RoutePlan {
+    const now = clock.now();
+    const pressure = budgetPressure(cfg, budget);
+    const effective = effectiveLadder(cfg, req.bizLevel, req.costPreference, pressure);
+    const { filtered, ladder, inLadder, outside } = classify(req, candidates, budget, now, pressure, effective.ladder);
     const escalated = inLadder.alive.length === 0 && outside.alive.length > 0;
     const panic = inLadder.alive.length === 0 && outside.alive.length === 0 && inLadder.soft.length + outside.soft.length > 0;
-    // Panic stays within the ladder when it can.
-    const panicSet = inLadder.soft.length > 0 ? inLadder.soft : outside.soft;
     for (const f of inLadder.removed) filtered[f]++;
     if (escalated) for (const f of outside.removed) filtered[f]++;
     else filtered.tier += outside.alive.length + outside.removed.length;
-    const entries = escalated ? outside.alive : panic ? panicSet : inLadder.alive;
-    scoreEntries(entries, { cfg, weights: cfg.weights[req.costPreference], ladderLength: escalated || panic ? ladder.length : effective.ladder.length, pressure });
+    // Panic stays within the ladder when it can.
+    const entries = escalated ? outside.alive : panic ? (inLadder.soft.length > 0 ? inLadder.soft : outside.soft) : inLadder.alive;
+    const usedLadder = escalated || panic ? ladder : effective.ladder;
+    scoreEntries(entries, { cfg, weights: cfg.weights[req.costPreference], ladderLength: usedLadder.length, pressure });
     const { plan: chosen, pool } = pickPlan(entries, cfg, random, cfg.maxAttempts);
-    const pick = chosen[0];
     return {
       attempts: chosen.map((e) => e.deployment),
-      reason: planReason(req, pick, { panic, escalated, degraded: effective.degraded }),
+      reason: planReason(req, chosen[0], { panic, escalated, degraded: effective.degraded }),
       filtered: compact(filtered),
       candidates: candidates.length,
-      trace: buildTrace(now, escalated || panic ? ladder : effective.ladder, pressure, entries, pool, chosen),
+      trace: buildTrace(now, usedLadder, pressure, entries, pool, chosen),
     };
   }
 
@@ -163,6 +169,25 @@ function budgetPressure(cfg: SchedulerConfig, budget: BudgetGate | undefined): n
   if (elapsed === undefined || !Number.isFinite(elapsed)) return used;
   const projected = used / Math.max(cfg.budget.paceFloor, clamp(elapsed));
   return clamp(Math.max(used, projected * cfg.budget.noUpgradeAt));
+}
+
+interface Group {
+  alive: Entry[];
+  /** Removed by a health filter only: panic material. */
+  soft: Entry[];
+  removed: FilterName[];
+}
+
+interface Classified {
+  filtered: Record<FilterName, number>;
+  /** The ladder with escalation tiers appended. */
+  ladder: Tier[];
+  inLadder: Group;
+  outside: Group;
+}
+
+function emptyGroup(): Group {
+  return { alive: [], soft: [], removed: [] };
 }
 
 function planReason(req: RouteRequest, pick: Entry | undefined, flags: { panic: boolean; escalated: boolean; degraded: boolean }): string {
