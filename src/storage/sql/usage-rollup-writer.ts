@@ -41,23 +41,24 @@ function metricsOf(r: LedgerRow): Record<(typeof METRIC_COLUMNS)[number], number
 
 /** Aggregates ledger rows into the rollup rows of one table, sorted by (bucket, key). */
 export function aggregateRollups(spec: RollupTableSpec, rows: readonly LedgerRow[]): RollupRow[] {
-  const byKey = new Map<string, RollupRow>();
+  const columns = spec.dimensions.map((d) => DIMENSION_COLUMNS[d]);
+  const byGroup = new Map<string, RollupRow>();
   for (const r of rows) {
     const bucket = rollupBucketOf(spec, Number(r.started_at));
-    const values = spec.dimensions.map((d) => (r[DIMENSION_COLUMNS[d]] as string | null) ?? '');
-    const key = dimsKey(values);
-    const id = `${bucket}|${key}`;
+    const values = columns.map((c) => (r[c] as string | null) ?? '');
+    // Group on the plain values; hash once per group, not once per row.
+    const group = `${bucket}\u001f${values.join('\u001f')}`;
     const m = metricsOf(r);
-    const existing = byKey.get(id);
+    const existing = byGroup.get(group);
     if (existing !== undefined) {
       for (const c of METRIC_COLUMNS) existing[c] += m[c];
       continue;
     }
-    const row = { bucket_start: bucket, dims_key: key, ...m } as RollupRow;
-    spec.dimensions.forEach((d, i) => { row[DIMENSION_COLUMNS[d] as DimensionColumn] = values[i] as string; });
-    byKey.set(id, row);
+    const row = { bucket_start: bucket, dims_key: dimsKey(values), ...m } as RollupRow;
+    columns.forEach((c, i) => { row[c as DimensionColumn] = values[i] as string; });
+    byGroup.set(group, row);
   }
-  return [...byKey.values()].sort((a, b) => a.bucket_start - b.bucket_start || (a.dims_key < b.dims_key ? -1 : a.dims_key > b.dims_key ? 1 : 0));
+  return [...byGroup.values()].sort((a, b) => a.bucket_start - b.bucket_start || (a.dims_key < b.dims_key ? -1 : a.dims_key > b.dims_key ? 1 : 0));
 }
 
 async function upsertRows(db: Kysely<UsageDatabase> | Transaction<UsageDatabase>, spec: RollupTableSpec, rows: readonly RollupRow[]): Promise<void> {
