@@ -140,7 +140,12 @@ export interface Scheduler {
    * lets first-byte and finish signals match this attempt; without it they match oldest-first.
    */
   attemptStarted(deploymentId: string, attemptId?: string): void;
-  /** The first byte (stream: first token) of a started attempt arrived: stall detection. */
+  /**
+   * The first byte of a started attempt arrived (stream: the first token; non-stream: the
+   * response head). Report it for every attempt, stream or not: stall detection (first-byte
+   * timeout counted against the breaker) engages for a deployment once it has seen one, and
+   * then treats an attempt without it as still waiting.
+   */
   attemptFirstByte(deploymentId: string, attemptId?: string): void;
   /** Called exactly once per started attempt. */
   attemptFinished(feedback: AttemptFeedback): void;

@@ -171,3 +171,17 @@ describe('deployment health', () => {
     expect(scheduler.plan(request(), candidates(s, p)).attempts[0]?.id).toBe('p');
   });
 });
+
+describe('stall detection without first-byte signals', () => {
+  it('stays off for a caller that never reports first bytes', () => {
+    const { scheduler, clock } = testScheduler();
+    for (let i = 0; i < 10; i++) {
+      scheduler.attemptStarted('a', `s${i}`);
+      clock.advance(100);
+      scheduler.attemptFinished({ deploymentId: 'a', attemptId: `s${i}`, result: 'ok', latencyMs: 100, ttftMs: 100 });
+    }
+    for (let i = 0; i < 5; i++) scheduler.attemptStarted('a', `long${i}`);
+    clock.advance(20_000);
+    expect(scheduler.healthOf('a')).toMatchObject({ stalled: false, breaker: 'closed' });
+  });
+});

@@ -70,6 +70,8 @@ export class DeploymentHealthRecord {
   /** Attempts still waiting for their first byte, oldest first (insertion order). */
   private readonly awaitingFirstByte = new Map<string, number>();
   private overdueCount = 0;
+  /** First-byte signals seen: stall detection engages only for a caller that reports them. */
+  private firstBytesSeen = false;
   private readonly anonymous: string[] = [];
   private anonymousSeq = 0;
   private readonly dispatchTimes: number[] = [];
@@ -98,6 +100,7 @@ export class DeploymentHealthRecord {
   }
 
   firstByte(now: number, attemptId: string | undefined): void {
+    this.firstBytesSeen = true;
     const key = attemptId ?? this.oldestAnonymousAwaiting();
     if (key === undefined) return;
     this.awaitingFirstByte.delete(key);
@@ -116,7 +119,7 @@ export class DeploymentHealthRecord {
    * failures now, as a first-byte timeout would, rather than when they finally fail.
    */
   detectStalls(now: number): void {
-    if (this.awaitingFirstByte.size === 0) return;
+    if (!this.firstBytesSeen || this.awaitingFirstByte.size === 0) return;
     const threshold = this.stallThresholdMs();
     for (const [key, startedAt] of this.awaitingFirstByte) {
       if (now - startedAt <= threshold) break;
@@ -179,8 +182,9 @@ export class DeploymentHealthRecord {
     return ((this.errFailures * w) / (this.errTotal * w + this.cfg.errors.priorAttempts)) * w;
   }
 
-  /** Age of the oldest attempt still waiting for a first byte (0 when none). */
+  /** Age of the oldest attempt still waiting for a first byte (0 when none or not reported). */
   oldestWaitMs(now: number): number {
+    if (!this.firstBytesSeen) return 0;
     for (const startedAt of this.awaitingFirstByte.values()) return now - startedAt;
     return 0;
   }
