@@ -9,15 +9,17 @@ import { loadEnv, type HubEnv } from './config/env.js';
 import { readHubFile, type KnownRecords } from './config/hub-file.js';
 import type { HubStore } from './core/store.js';
 import { createEgress } from './egress/index.js';
-import { DEFAULT_GATEWAY_OPTIONS, Gateway } from './gateway/pipeline.js';
+import { DEFAULT_GATEWAY_OPTIONS, Gateway, type GatewayOptions } from './gateway/pipeline.js';
+import { MemoryResponseCache } from './gateway/cache/index.js';
 import { TraceStore } from './gateway/routing/route-summary.js';
-import { createScheduler } from './gateway/scheduler/index.js';
+import { createScheduler, type SchedulerConfigInput } from './gateway/scheduler/index.js';
 import { parseFxTable } from './gateway/accounting/pricing-fx.js';
 import { createBudgetAlerts, createMemoryBudgetLedger, createMemoryRateLimiter, type BudgetAlertEvent } from './gateway/limits/index.js';
 import { seedBudgetSpend, toBudgetDefinitions } from './governance/budget-sync.js';
 import type { Egress } from './core/egress.js';
 import { createAdminStore } from './storage/sql/admin-store.js';
 import { createAdminServices, storedSecretResolver } from './governance/admin/index.js';
+import { attachSchedulingAdmin, grayEventAuditor, SchedulingAdminService } from './governance/admin/admin-scheduling.js';
 import { adminApiRoutes } from './http/admin/index.js';
 import { applyHubFile } from './governance/apply.js';
 import { bootstrapHub } from './governance/bootstrap.js';
@@ -42,6 +44,10 @@ export interface StartOptions {
   env?: Record<string, string | undefined>;
   /** Where the one-time bootstrap banner goes (default: stdout). */
   print?: (text: string) => void;
+  /** Overrides of the gateway's timeouts and retry options (tests use short timeouts). */
+  gateway?: Partial<GatewayOptions>;
+  /** Scheduler configuration over the defaults (ladders, weights, breaker…). */
+  scheduler?: SchedulerConfigInput;
 }
 
 export interface RunningHub {
@@ -155,8 +161,14 @@ export async function startHub(opts: StartOptions = {}): Promise<RunningHub> {
     budgets.setBudgets(toBudgetDefinitions(catalog.current().budgets));
   };
   const random = Math.random;
-  const scheduler = createScheduler({ clock: systemClock, random });
+  const scheduler = createScheduler({
+    clock: systemClock,
+    random,
+    onGrayEvent: grayEventAuditor(adminStore, logger),
+    ...(opts.scheduler !== undefined ? { config: opts.scheduler } : {}),
+  });
   const traces = new TraceStore();
+  attachSchedulingAdmin(admin, new SchedulingAdminService({ store, audit: admin.audit, scheduler, traces }));
   const gateway = new Gateway({
     catalog,
     adapters: createAdapterRegistry(),
@@ -167,8 +179,10 @@ export async function startHub(opts: StartOptions = {}): Promise<RunningHub> {
     random,
     logger,
     traces,
-    options: DEFAULT_GATEWAY_OPTIONS,
+    options: { ...DEFAULT_GATEWAY_OPTIONS, ...opts.gateway },
     admission: { rateLimiter, budgets, fx },
+    responseCache: new MemoryResponseCache({ clock: systemClock }),
+    onCacheResult: (tenant, result) => metrics.responseCache.inc({ tenant, result }),
     onUsage(event) {
       const labels = { deployment: event.deploymentId, tenant: event.tenantId };
       metrics.attempts.inc({ deployment: event.deploymentId, result: event.status });

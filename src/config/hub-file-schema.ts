@@ -98,6 +98,7 @@ export const appSchema = z.strictObject({
       prefer_cost: z.enum(['low', 'high'], { error: 'expected low or high' }).optional(),
       allowed_models: z.array(z.string().min(1)).optional(),
       capabilities: z.array(z.string().min(1)).optional(),
+      cache: z.strictObject({ ttl_seconds: z.number().int().min(1).max(604_800, { error: 'expected at most 604800 seconds (7 days)' }) }).optional(),
     })
     .optional(),
 });

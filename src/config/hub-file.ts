@@ -150,7 +150,7 @@ function toHubFile(raw: RawHubFile): HubFile {
       id: a.id,
       tenantId: a.tenant,
       name: a.name,
-      defaults: defined({ bizLevel: a.defaults?.biz_level as BizLevel | undefined, costPreference: a.defaults?.prefer_cost, allowedModels: a.defaults?.allowed_models, capabilities: a.defaults?.capabilities }),
+      defaults: defined({ bizLevel: a.defaults?.biz_level as BizLevel | undefined, costPreference: a.defaults?.prefer_cost, allowedModels: a.defaults?.allowed_models, capabilities: a.defaults?.capabilities, cache: a.defaults?.cache ? { ttlSeconds: a.defaults.cache.ttl_seconds } : undefined }),
     })),
     keys: (raw.keys ?? []).map((k) =>
       defined({

@@ -103,6 +103,14 @@ export interface AppDefaults {
   /** Empty / undefined: every model. Entries are alias names or deployment ids or upstream model names. */
   allowedModels?: string[];
   capabilities?: string[];
+  /** Response cache of this app's non-stream chat requests (docs/response-cache.md); absent = off. */
+  cache?: AppCacheDefaults;
+}
+
+/** Exact-match response cache settings of an app. */
+export interface AppCacheDefaults {
+  /** How long a cached answer is served, in seconds (1 … 604,800). */
+  ttlSeconds: number;
 }
 
 export interface App {

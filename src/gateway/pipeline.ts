@@ -24,13 +24,14 @@ import type { ProviderAdapter, UpstreamCall } from '../core/provider.js';
 import type { RoutingHints } from '../core/routing-hints.js';
 import type { AttemptResult, RouteCandidate, RoutePlan, RouteRequest, Scheduler } from '../core/scheduling.js';
 import { RequestAdmission, type AdmissionDeps, type AttemptHold } from './admission.js';
+import { cacheHeaders, ChatCacheHook, type CachedChat, type CacheResult, type CacheTicket, type ResponseCache } from './cache/index.js';
 import { estimateEmbeddingUsage, estimateUsage } from './accounting/estimate-usage.js';
 import { OutputAccumulator } from './accounting/output-accumulator.js';
 import { buildUsageEvent } from './accounting/usage-row.js';
 import { createAttemptSignal } from './resilience/attempt-signal.js';
 import { DEFAULT_RETRY_OPTIONS, decideNextStep, type RetryOptions } from './resilience/retry-policy.js';
 import { estimateInputTokens, estimateTextTokens } from './routing/estimate-tokens.js';
-import { resolveCandidates, type RequestKind } from './routing/resolve-candidates.js';
+import { resolveCandidates, type RequestKind, type ResolvedCandidates } from './routing/resolve-candidates.js';
 import { buildRouteRequest, inferCapabilities } from './routing/route-request.js';
 import { summarizeRoute, type AttemptSummary, type RouteSummary, type TraceStore } from './routing/route-summary.js';
 
@@ -67,6 +68,10 @@ export interface GatewayDeps {
   admission?: AdmissionDeps;
   /** Observer of every ledger row (metrics). */
   onUsage?: (event: UsageEvent) => void;
+  /** Response cache of non-stream chat answers, for apps that enable it (docs/response-cache.md). */
+  responseCache?: ResponseCache;
+  /** Observer of every cache outcome of a cache-enabled app (metrics). */
+  onCacheResult?: (tenantId: string, result: CacheResult) => void;
 }
 
 export interface RequestContext {
@@ -78,6 +83,8 @@ export interface RequestContext {
   receivedAt: number;
   plugin?: string;
   promptRef?: string;
+  /** The client's `Cache-Control` header: `no-cache` / `no-store` bypass the response cache. */
+  cacheControl?: string;
 }
 
 /** Non-stream result: the response with the BILLED usage (estimated if the upstream gave none). */
@@ -156,10 +163,21 @@ function emptyPlanError(model: string, plan: RoutePlan, routeRequest: RouteReque
 }
 
 export class Gateway {
-  constructor(private readonly deps: GatewayDeps) {}
+  private readonly cache: ChatCacheHook | undefined;
+
+  constructor(private readonly deps: GatewayDeps) {
+    this.cache = deps.responseCache
+      ? new ChatCacheHook({ cache: deps.responseCache, clock: deps.clock, logger: deps.logger, ...(deps.onCacheResult ? { onResult: deps.onCacheResult } : {}) })
+      : undefined;
+  }
 
   async chat(ctx: RequestContext, req: ChatRequest): Promise<ChatOutcome> {
-    const planned = await this.planChat(ctx, req);
+    // The model is authorized before the cache is read: a hit never serves a model the key may not use.
+    const resolved = resolveCandidates(this.deps.catalog.current(), req.model, ctx.principal, 'chat' satisfies RequestKind);
+    const ticket = this.cacheTicket(ctx, req);
+    const cached = ticket ? await this.cache?.lookup(ticket) : undefined;
+    if (ticket && cached) return this.cachedOutcome(ctx, req, ticket, cached);
+    const planned = await this.planChat(ctx, req, resolved);
     const { value, route } = await this.runAttempts(ctx, req.model, planned, false, async (env) => {
       const sent = withMaxTokens(req, env.hold);
       const response = await env.adapter.chat(sent, env.call);
@@ -171,10 +189,13 @@ export class Gateway {
       this.finishAttempt(ctx, planned, env, req.model, false, { status: 'ok', usage });
       return { ...response, usage };
     });
-    return { response: value, route, headers: planned.admission?.headers ?? {} };
+    if (ticket) this.cache?.store(ticket, value, route.servedDeploymentId, ctx.requestId);
+    return { response: value, route, headers: { ...planned.admission?.headers, ...cacheHeaders(ticket) } };
   }
 
   async openStream(ctx: RequestContext, req: ChatRequest): Promise<StreamOutcome> {
+    const ticket = this.cacheTicket(ctx, req);
+    if (ticket) await this.cache?.lookup(ticket);
     const planned = await this.planChat(ctx, req);
     const opened = await this.runAttempts(ctx, req.model, planned, true, async (env) => {
       const sent = withMaxTokens(req, env.hold);
@@ -190,7 +211,7 @@ export class Gateway {
     return {
       route: opened.route,
       events: this.committedStream(ctx, planned, sent, env, iterator, first, ttftMs),
-      headers: planned.admission?.headers ?? {},
+      headers: { ...planned.admission?.headers, ...cacheHeaders(ticket) },
     };
   }
 
@@ -215,8 +236,27 @@ export class Gateway {
     return { response: value, route, headers: planned.admission?.headers ?? {} };
   }
 
-  private planChat(ctx: RequestContext, req: ChatRequest): Promise<Planned> {
-    const resolved = resolveCandidates(this.deps.catalog.current(), req.model, ctx.principal, 'chat' satisfies RequestKind);
+  private cacheTicket(ctx: RequestContext, req: ChatRequest): CacheTicket | undefined {
+    return this.cache?.ticket({ tenantId: ctx.principal.tenantId, defaults: ctx.principal.defaults, hints: ctx.hints, cacheControl: ctx.cacheControl }, req);
+  }
+
+  /**
+   * A cache hit: no plan, no upstream attempt, no ledger row (nothing was billed); the trace
+   * names the deployment and request that produced the answer.
+   */
+  private cachedOutcome(ctx: RequestContext, req: ChatRequest, ticket: CacheTicket, cached: CachedChat): ChatOutcome {
+    const route: RouteSummary = {
+      requestId: ctx.requestId, tenantId: ctx.principal.tenantId, requestedModel: req.model,
+      servedDeploymentId: cached.deploymentId, rank: 0, attempt: 0, reason: 'cache', candidates: 0,
+      filtered: {}, attempts: [], plan: [], at: this.deps.clock.now(),
+      trace: { cache: 'hit', sourceRequestId: cached.sourceRequestId, storedAt: cached.storedAt },
+    };
+    this.deps.traces.put(route);
+    return { response: cached.response, route, headers: cacheHeaders(ticket) };
+  }
+
+  private planChat(ctx: RequestContext, req: ChatRequest, resolved?: ResolvedCandidates): Promise<Planned> {
+    resolved ??= resolveCandidates(this.deps.catalog.current(), req.model, ctx.principal, 'chat' satisfies RequestKind);
     const tokens = estimateInputTokens(req);
     const routeRequest = buildRouteRequest({
       requestId: ctx.requestId,

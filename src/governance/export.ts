@@ -63,7 +63,7 @@ export async function exportHubFile(store: HubStore): Promise<string> {
     tenants: tenants.map((t) => ({ id: t.id, name: t.name, status: t.status })),
     apps: apps.map((a) => ({
       id: a.id, tenant: a.tenantId, name: a.name,
-      defaults: nonEmpty({ biz_level: a.defaults.bizLevel, prefer_cost: a.defaults.costPreference, allowed_models: a.defaults.allowedModels, capabilities: a.defaults.capabilities }),
+      defaults: nonEmpty({ biz_level: a.defaults.bizLevel, prefer_cost: a.defaults.costPreference, allowed_models: a.defaults.allowedModels, capabilities: a.defaults.capabilities, cache: a.defaults.cache ? { ttl_seconds: a.defaults.cache.ttlSeconds } : undefined }),
     })),
     keys: keys.map(keyEntry),
   };

@@ -39,11 +39,13 @@ export function buildRequestContext(
 ): RequestContext {
   const hints = mergeHints(bodyHints, hintsFromHeaders(req.headers));
   const withUser: Principal = hints.endUser !== undefined ? { ...principal, endUser: hints.endUser } : principal;
+  const cacheControl = req.headers['cache-control'];
   return {
     requestId: req.id,
     principal: withUser,
     hints,
     signal: clientAbortSignal(reply),
     receivedAt: deps.clock.now(),
+    ...(typeof cacheControl === 'string' ? { cacheControl } : {}),
   };
 }

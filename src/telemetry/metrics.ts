@@ -15,6 +15,8 @@ export interface HubMetrics {
   tokens: client.Counter<'deployment' | 'tenant' | 'kind'>;
   costMicros: client.Counter<'deployment' | 'tenant' | 'currency'>;
   unpricedAttempts: client.Counter<'deployment'>;
+  /** Response cache outcomes (hit, miss, bypass) of apps that enable the cache. */
+  responseCache: client.Counter<'tenant' | 'result'>;
   ledgerQueue: client.Gauge;
 }
 
@@ -33,6 +35,7 @@ export function createMetrics(): HubMetrics {
     tokens: new client.Counter({ name: 'zhongshu_tokens_total', help: 'Tokens by deployment, tenant and kind (input, output, cached)', labelNames: ['deployment', 'tenant', 'kind'], registers: reg }),
     costMicros: new client.Counter({ name: 'zhongshu_cost_micros_total', help: 'Billed cost in micro-units', labelNames: ['deployment', 'tenant', 'currency'], registers: reg }),
     unpricedAttempts: new client.Counter({ name: 'zhongshu_unpriced_attempts_total', help: 'Attempts served by a deployment without a price', labelNames: ['deployment'], registers: reg }),
+    responseCache: new client.Counter({ name: 'zhongshu_response_cache_total', help: 'Response cache outcomes (hit, miss, bypass) by tenant', labelNames: ['tenant', 'result'], registers: reg }),
     ledgerQueue: new client.Gauge({ name: 'zhongshu_ledger_queue_rows', help: 'Usage rows waiting to be written', registers: reg }),
   };
 }

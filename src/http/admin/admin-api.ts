@@ -10,12 +10,13 @@ import { limitRoutes } from './admin-limit-routes.js';
 import { buildOpenApiDocument } from './admin-openapi.js';
 import { providerRoutes } from './admin-provider-routes.js';
 import { defineRoute, registerAdminRoutes, type AdminRoute } from './admin-route.js';
+import { schedulingRoutes } from './admin-scheduling-routes.js';
 import { tenantRoutes } from './admin-tenant-routes.js';
 import { userRoutes } from './admin-user-routes.js';
 import { usageRoutes } from './admin-usage-routes.js';
 
 /** Every resource route (the OpenAPI route itself is added by `allAdminRoutes`). */
-export const ADMIN_RESOURCE_ROUTES: readonly AdminRoute[] = [...authRoutes, ...tenantRoutes, ...keyRoutes, ...userRoutes, ...providerRoutes, ...limitRoutes, ...usageRoutes];
+export const ADMIN_RESOURCE_ROUTES: readonly AdminRoute[] = [...authRoutes, ...tenantRoutes, ...keyRoutes, ...userRoutes, ...providerRoutes, ...limitRoutes, ...usageRoutes, ...schedulingRoutes];
 
 let cachedDocument: Record<string, unknown> | undefined;
 

@@ -29,6 +29,7 @@ export const appDefaults = z.strictObject({
   costPreference: z.enum(['low', 'high']).optional(),
   allowedModels: modelList.optional(),
   capabilities: z.array(z.string().min(1).max(64)).max(64).optional(),
+  cache: z.strictObject({ ttlSeconds: z.number().int().min(1).max(604_800).describe('Seconds a cached non-stream answer is served') }).optional().describe('Response cache (docs/response-cache.md); absent = off'),
 });
 
 export const roleSchema = z.enum(['platform_admin', 'tenant_admin', 'viewer']);
