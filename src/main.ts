@@ -104,6 +104,9 @@ async function postAlert(egress: Egress, url: string, alert: BudgetAlertEvent): 
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ type: 'budget.threshold', ...alert }),
     firstByteTimeoutMs: 10_000,
+    // The operator configured this URL (clients cannot); internal alert receivers are common.
+    // Cloud metadata addresses stay refused by the egress policy.
+    allowPrivateNetwork: true,
   });
   await res.dump();
 }
@@ -126,9 +129,11 @@ export async function startHub(opts: StartOptions = {}): Promise<RunningHub> {
   // The admin services rebuild the catalog after each write; the catalog decrypts stored
   // credentials with the services' vault. The closure breaks the cycle.
   let onConfigChanged: () => Promise<void> = async () => {};
+  const adapters = createAdapterRegistry();
   const admin = createAdminServices({
     store,
     adminStore,
+    providerKinds: [...adapters.keys()],
     masterKeys: env.masterKey ? [env.masterKey] : [],
     onConfigChanged: () => onConfigChanged(),
     loginLimiter: createMemoryRateLimiter({ clock: systemClock }),
@@ -171,7 +176,7 @@ export async function startHub(opts: StartOptions = {}): Promise<RunningHub> {
   attachSchedulingAdmin(admin, new SchedulingAdminService({ store, audit: admin.audit, scheduler, traces }));
   const gateway = new Gateway({
     catalog,
-    adapters: createAdapterRegistry(),
+    adapters,
     scheduler,
     egress,
     ledger,

@@ -37,6 +37,8 @@ export interface UpstreamCall {
   requestId: string;
   firstByteTimeoutMs?: number;
   idleTimeoutMs?: number;
+  /** Called once when a 2xx response head arrives (health: first-byte / stall detection). */
+  onResponseHead?: () => void;
 }
 
 export interface ProviderCapabilities {

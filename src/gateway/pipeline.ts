@@ -122,6 +122,8 @@ interface Planned {
 }
 
 interface AttemptEnv {
+  /** `<request id>#<attempt>`: matches the scheduler's start, first byte and finish of one attempt. */
+  attemptId: string;
   /** Budget/rate-limit hold of this attempt (admission on). */
   hold: AttemptHold | undefined;
   deployment: Deployment;
@@ -148,17 +150,21 @@ function feedbackResult(err: HubError): AttemptResult {
 }
 
 /** Turns "every candidate filtered out" into the most useful client error. */
-function emptyPlanError(model: string, plan: RoutePlan, routeRequest: RouteRequest): HubError {
-  const removedBy = (fragment: string): boolean =>
-    Object.entries(plan.filtered).some(([name, n]) => n > 0 && name.toLowerCase().includes(fragment));
-  if (removedBy('budget')) return new HubError('budget_exceeded', `No deployment of "${model}" fits the remaining budget.`);
-  if (removedBy('context')) {
+function emptyPlanError(model: string, plan: RoutePlan, routeRequest: RouteRequest, candidates: readonly RouteCandidate[]): HubError {
+  const removed = (filter: string): boolean => (plan.filtered[filter] ?? 0) > 0;
+  if (removed('budget')) {
+    if (candidates.every((c) => c.deployment.price === undefined)) {
+      return new HubError('unpriced_model', `A budget applies, but no deployment of "${model}" has a price; ask the operator to price it.`);
+    }
+    return new HubError('budget_exceeded', `No deployment of "${model}" fits the remaining budget.`);
+  }
+  if (removed('context')) {
     return new HubError('context_length_exceeded', `The prompt (~${routeRequest.inputTokens} tokens) plus max tokens (${routeRequest.maxOutputTokens}) exceed the context window of every deployment of "${model}".`);
   }
-  if (removedBy('capab')) {
+  if (removed('capabilities')) {
     return new HubError('invalid_request', `No deployment of "${model}" has the required capabilities: ${routeRequest.capabilities.join(', ')}.`, { param: 'model' });
   }
-  if (removedBy('cost')) return new HubError('budget_exceeded', `No deployment of "${model}" fits the request's max cost.`);
+  if (removed('maxCost')) return new HubError('budget_exceeded', `No deployment of "${model}" fits the request's max cost.`);
   return new HubError('no_deployment_available', `Every deployment of "${model}" is currently unavailable (unhealthy, throttled or at capacity). Retry later.`);
 }
 
@@ -205,6 +211,7 @@ export class Gateway {
         throw new HubError('upstream_error', `${env.deployment.id}: the upstream stream ended before any event.`);
       }
       env.disarmTimeout();
+      this.deps.scheduler.attemptFirstByte(env.deployment.id, env.attemptId);
       return { iterator, first: first.value, ttftMs: this.deps.clock.now() - env.startedAt, env, sent };
     });
     const { iterator, first, ttftMs, env, sent } = opened.value;
@@ -286,7 +293,7 @@ export class Gateway {
       : undefined;
     const gate = await admission?.budgetGate();
     const plan = this.deps.scheduler.plan(routeRequest, candidates, gate);
-    if (plan.attempts.length === 0) throw emptyPlanError(model, plan, routeRequest);
+    if (plan.attempts.length === 0) throw emptyPlanError(model, plan, routeRequest, candidates);
     return { plan, routeRequest, admission, inputUpperBound, requestedMaxTokens };
   }
 
@@ -328,8 +335,8 @@ export class Gateway {
       const startedAt = clock.now();
       let env: AttemptEnv | undefined;
       try {
-        env = this.attemptEnv(ctx, deployment, attempt, startedAt, attemptSignal, admitted?.hold);
-        this.deps.scheduler.attemptStarted(deployment.id);
+        env = this.attemptEnv(ctx, deployment, attempt, startedAt, attemptSignal, admitted?.hold, stream);
+        this.deps.scheduler.attemptStarted(deployment.id, env.attemptId);
         const value = await exec(env);
         if (!stream) attemptSignal.dispose();
         summaries.push({ attempt, deploymentId: deployment.id, outcome: 'ok', latencyMs: clock.now() - startedAt });
@@ -366,8 +373,11 @@ export class Gateway {
     startedAt: number,
     attemptSignal: ReturnType<typeof createAttemptSignal>,
     hold: AttemptHold | undefined,
+    stream: boolean,
   ): AttemptEnv {
     const catalog = this.deps.catalog.current();
+    const attemptId = `${ctx.requestId}#${attempt}`;
+    const scheduler = this.deps.scheduler;
     const provider = catalog.providers.get(deployment.providerId);
     if (!provider) throw new HubError('internal_error', `deployment ${deployment.id} references a missing provider`);
     const adapter = this.deps.adapters.get(provider.kind);
@@ -388,9 +398,11 @@ export class Gateway {
       requestId: ctx.requestId,
       firstByteTimeoutMs: this.deps.options.firstByteTimeoutMs,
       idleTimeoutMs: this.deps.options.idleTimeoutMs,
+      // Streams report their first token instead (openStream): that is their time to first byte.
+      ...(stream ? {} : { onResponseHead: () => scheduler.attemptFirstByte(deployment.id, attemptId) }),
     };
     return {
-      hold, deployment, adapter, call, attempt, startedAt,
+      attemptId, hold, deployment, adapter, call, attempt, startedAt,
       disarmTimeout: () => attemptSignal.disarmTimeout(),
       dispose: () => attemptSignal.dispose(),
     };
@@ -433,6 +445,7 @@ export class Gateway {
     if (outcome.status === 'ok' || outcome.ttftMs !== undefined) planned.admission?.finishRequest(tokens);
     this.deps.scheduler.attemptFinished({
       deploymentId: env.deployment.id,
+      attemptId: env.attemptId,
       result: err ? feedbackResult(err) : outcome.status === 'client_aborted' ? 'client_error' : 'ok',
       latencyMs: finishedAt - env.startedAt,
       ...(outcome.ttftMs !== undefined ? { ttftMs: outcome.ttftMs } : {}),

@@ -214,7 +214,7 @@ describe.each(KINDS)('accounting through the $kind adapter', (k) => {
   // HUB BUG (see README.md §Known hub bugs): the scheduler's budget gate filters the unpriced
   // deployment out, and pipeline.ts emptyPlanError() reports it as `budget_exceeded`, so the
   // catalog's `unpriced_model` is unreachable. Flip to `it` once fixed.
-  it.fails('6c. that refusal says unpriced_model (not budget_exceeded)', async () => {
+  it('6c. that refusal says unpriced_model (not budget_exceeded)', async () => {
     const key = await keyWithBudget(hub, `acct-${k.kind}-code`, 1_000_000);
     const refused = await chat(hub, 'free', key.key);
     expect(refused.body.error?.code).toBe('unpriced_model');
@@ -224,7 +224,7 @@ describe.each(KINDS)('accounting through the $kind adapter', (k) => {
   // fractional worst case; budget-gate.ts passes it to convertMicros(), which throws
   // internal_error → HTTP 500 for any priced request under a budget unless price × tokens
   // happens to be a whole number of micro-units. Flip to `it` once fixed.
-  it.fails('6d. with a budget on the key, a deployment with an ordinary price is served', async () => {
+  it('6d. with a budget on the key, a deployment with an ordinary price is served', async () => {
     const key = await keyWithBudget(hub, `acct-${k.kind}-priced`, 1_000_000);
     fake.program({ kind: 'ok', promptTokens: 3, completionTokens: 2 });
     const res = await chat(hub, 'acct', key.key);

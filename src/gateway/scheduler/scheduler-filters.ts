@@ -27,11 +27,18 @@ export type FilterName = (typeof FILTERS)[number];
 /** Panic severity of the soft filters: the least-bad are tried first. */
 export const SOFT_SEVERITY: Partial<Record<FilterName, number>> = { capacity: 1, throttled: 2, stalled: 3, breaker: 4 };
 
-/** Worst-case cost in micro-units: the whole prompt plus every allowed output token. */
+/**
+ * Worst-case cost in whole micro-units, rounded up (budget gates compare integers): the whole
+ * prompt at the dearest input price (plain, cached or cache-write) plus every allowed output token.
+ * Same rule as the budget reservation (gateway/accounting/pricing.ts `worstCaseCostMicros`).
+ */
 export function worstCaseMicros(d: Deployment, req: RouteRequest): number | undefined {
   if (!d.price) return undefined;
   const out = Math.min(req.maxOutputTokens, d.maxOutputTokens ?? Number.POSITIVE_INFINITY);
-  return (req.inputTokens * d.price.inputPerMTok + out * d.price.outputPerMTok) / 1_000_000;
+  const inputPrice = Math.max(d.price.inputPerMTok, d.price.cachedInputPerMTok ?? 0, d.price.cacheWritePerMTok ?? 0);
+  const numerator = req.inputTokens * inputPrice + out * d.price.outputPerMTok;
+  const whole = Math.floor(numerator / 1_000_000);
+  return whole * 1_000_000 < numerator ? whole + 1 : whole;
 }
 
 /** The tier ladder after budget degradation (see `SchedulerConfig.budget`). */

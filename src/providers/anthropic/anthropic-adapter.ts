@@ -36,6 +36,7 @@ async function send(call: UpstreamCall, method: 'GET' | 'POST', path: 'messages'
   if (res.status < 200 || res.status >= 300) {
     throw anthropicHttpError(res.status, res.headers, await readErrorText(res), target.apiKey);
   }
+  call.onResponseHead?.();
   return res;
 }
 

@@ -71,7 +71,10 @@ async function send(spec: OpenAiCompatibleSpec, call: UpstreamCall, opts: SendOp
     ...(call.idleTimeoutMs !== undefined ? { idleTimeoutMs: call.idleTimeoutMs } : {}),
     allowPrivateNetwork: target.allowPrivateNetwork,
   });
-  if (res.status >= 200 && res.status < 300) return res;
+  if (res.status >= 200 && res.status < 300) {
+    call.onResponseHead?.();
+    return res;
+  }
   const bodyText = await readErrorText(res);
   throw upstreamError({
     status: res.status,
