@@ -5,7 +5,7 @@
  */
 import type { Currency } from '../../core/domain.js';
 import { HubError } from '../../core/errors.js';
-import type { HubStore, UsageAnalyticsStore, UsageGroupRow } from '../../core/store.js';
+import type { HubStore, UsageAnalyticsStore, UsageDimension, UsageGroupRow } from '../../core/store.js';
 import type { FxTable } from '../../gateway/accounting/pricing-fx.js';
 import { assertPlatformAdmin, canSeeTenant, notFound, type AdminCaller } from '../admin/admin-caller.js';
 import type { AuditLog } from '../admin/admin-audit.js';
@@ -102,9 +102,21 @@ export class UsageService {
     };
   }
 
-  private reportRow(g: UsageGroupRow, groupBy: readonly string[], timeZone: string): UsageReportRow {
-    const dims = Object.fromEntries(Object.entries(g.dims).filter(([d]) => groupBy.includes(d)));
-    const row: UsageReportRow = { ...(g.bucketStart !== undefined ? { bucketStart: g.bucketStart, bucket: formatLocal(g.bucketStart, timeZone) } : {}), dims, currency: (g.dims.currency ?? 'USD') as Currency, ...g.metrics, cost: formatMicros(g.metrics.costMicros) };
+  private reportRow(g: UsageGroupRow, groupBy: readonly UsageDimension[], timeZone: string): UsageReportRow {
+    const dims: UsageReportRow['dims'] = {};
+    for (const d of groupBy) if (d !== 'currency') dims[d] = g.dims[d] ?? null;
+    const m = g.metrics;
+    const row: UsageReportRow = {
+      dims, currency: (g.dims.currency ?? 'USD') as Currency,
+      requests: m.requests, attempts: m.attempts, okCount: m.okCount, errorCount: m.errorCount, inputTokens: m.inputTokens,
+      outputTokens: m.outputTokens, cachedInputTokens: m.cachedInputTokens, cacheWriteTokens: m.cacheWriteTokens,
+      reasoningTokens: m.reasoningTokens, unpricedCount: m.unpricedCount, latencyMsSum: m.latencyMsSum,
+      costMicros: m.costMicros, cost: formatMicros(m.costMicros),
+    };
+    if (g.bucketStart !== undefined) {
+      row.bucketStart = g.bucketStart;
+      row.bucket = formatLocal(g.bucketStart, timeZone);
+    }
     return row;
   }
 

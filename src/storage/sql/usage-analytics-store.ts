@@ -112,14 +112,17 @@ export class SqlUsageAnalyticsStore implements UsageAnalyticsStore {
   private mergeRow(merged: Map<string, UsageGroupRow>, raw: RawGroupRow, dims: readonly UsageDimension[], bucketed: boolean): void {
     const values = dims.map((_, i) => String(raw[`d${i}`] ?? ''));
     const bucketStart = bucketed ? Number(raw.b) : undefined;
-    const id = JSON.stringify([bucketStart ?? null, values]);
+    const id = `${bucketStart ?? ''}\u001f${values.join('\u001f')}`;
     let row = merged.get(id);
     if (row === undefined) {
-      row = { dims: Object.fromEntries(dims.map((d, i) => [d, values[i] === '' ? null : values[i]])), metrics: emptyMetrics() };
+      const rowDims: UsageGroupRow['dims'] = {};
+      dims.forEach((d, i) => { rowDims[d] = values[i] === '' ? null : (values[i] as string); });
+      row = { dims: rowDims, metrics: emptyMetrics() };
       if (bucketStart !== undefined) row.bucketStart = bucketStart;
       merged.set(id, row);
     }
-    for (const c of METRIC_COLUMNS) row.metrics[METRIC_FIELDS[c]] += Number(raw[c] ?? 0);
+    const m = row.metrics;
+    for (const c of METRIC_COLUMNS) m[METRIC_FIELDS[c]] += Number(raw[c] ?? 0);
   }
 
   async queryUsageEvents(query: UsageEventQuery): Promise<StoredUsageEvent[]> {
