@@ -12,7 +12,9 @@ import { createEgress } from './egress/index.js';
 import { DEFAULT_GATEWAY_OPTIONS, Gateway, type GatewayOptions } from './gateway/pipeline.js';
 import { MemoryResponseCache } from './gateway/cache/index.js';
 import { TraceStore } from './gateway/routing/route-summary.js';
-import { createScheduler, type SchedulerConfigInput } from './gateway/scheduler/index.js';
+import { createScheduler, DEFAULT_SCHEDULER_CONFIG, type SchedulerConfigInput } from './gateway/scheduler/index.js';
+import { readSchedulerConfig } from './config/scheduler-file.js';
+import { CONFIG_CHANGED_META } from './governance/apply.js';
 import { parseFxTable } from './gateway/accounting/pricing-fx.js';
 import { createBudgetAlerts, createMemoryBudgetLedger, createMemoryRateLimiter, type BudgetAlertEvent } from './gateway/limits/index.js';
 import { seedBudgetSpend, toBudgetDefinitions } from './governance/budget-sync.js';
@@ -59,6 +61,9 @@ export interface RunningHub {
   /** Graceful stop: stop accepting, finish in-flight requests, flush the ledger, close storage. */
   close(): Promise<void>;
 }
+
+/** How often a running hub checks whether `zhongshu apply` changed the configuration. */
+const CONFIG_POLL_MS = 2_000;
 
 function rawEnvOf(opts: StartOptions): Record<string, string | undefined> {
   const raw = { ...(opts.env ?? process.env) };
@@ -166,11 +171,13 @@ export async function startHub(opts: StartOptions = {}): Promise<RunningHub> {
     budgets.setBudgets(toBudgetDefinitions(catalog.current().budgets));
   };
   const random = Math.random;
+  const schedulerConfig = opts.scheduler
+    ?? (env.schedulerConfigFile ? await readSchedulerConfig(env.schedulerConfigFile, DEFAULT_SCHEDULER_CONFIG) : undefined);
   const scheduler = createScheduler({
     clock: systemClock,
     random,
     onGrayEvent: grayEventAuditor(adminStore, logger),
-    ...(opts.scheduler !== undefined ? { config: opts.scheduler } : {}),
+    ...(schedulerConfig !== undefined ? { config: schedulerConfig } : {}),
   });
   const traces = new TraceStore();
   attachSchedulingAdmin(admin, new SchedulingAdminService({ store, audit: admin.audit, scheduler, traces }));
@@ -217,6 +224,17 @@ export async function startHub(opts: StartOptions = {}): Promise<RunningHub> {
   const shownHost = env.host === '0.0.0.0' || env.host === '::' ? '127.0.0.1' : env.host;
   const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
   ready = true;
+  // `zhongshu apply` from another process bumps a meta key; pick the change up within seconds.
+  let lastConfigChange = await store.getMeta(CONFIG_CHANGED_META);
+  const configWatch = setInterval(() => {
+    void store.getMeta(CONFIG_CHANGED_META).then(async (stamp) => {
+      if (stamp === lastConfigChange) return;
+      lastConfigChange = stamp;
+      await onConfigChanged();
+      logger.info({}, 'configuration reloaded after an apply');
+    }).catch((err: unknown) => logger.warn({ err: String(err) }, 'configuration poll failed'));
+  }, CONFIG_POLL_MS);
+  configWatch.unref();
   if (created.demoKey || created.adminPassword) print(bootstrapBanner(url, created));
   logger.info({ url, database: env.databaseUrl.startsWith('postgres') ? 'postgres' : 'sqlite' }, 'zhongshu listening');
 
@@ -228,6 +246,7 @@ export async function startHub(opts: StartOptions = {}): Promise<RunningHub> {
     close() {
       closing ??= (async () => {
         ready = false;
+        clearInterval(configWatch);
         // In-flight responses finish; keep-alive connections that go idle afterwards are closed
         // as soon as they do, instead of lingering until their keep-alive timeout.
         const sweep = setInterval(() => app.server.closeIdleConnections(), 50);

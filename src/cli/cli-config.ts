@@ -7,7 +7,9 @@ import { exportHubFile } from '../governance/export.js';
 import { reportCliError, withStore } from './cli-context.js';
 
 /** Meta key bumped by every apply that changed something (a running hub may poll it). */
-export const CONFIG_CHANGED_META = 'config.changed_at';
+import { CONFIG_CHANGED_META } from '../governance/apply.js';
+
+export { CONFIG_CHANGED_META };
 
 export function registerConfigCommands(program: Command): void {
   program

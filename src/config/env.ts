@@ -51,6 +51,8 @@ export interface HubEnv {
   budgetTimeZone: string;
   /** ZHONGSHU_ALERT_WEBHOOK: budget threshold alerts are POSTed here (through the egress client). */
   alertWebhook?: string;
+  /** ZHONGSHU_SCHEDULER_CONFIG: a YAML file of scheduler settings merged over the defaults. */
+  schedulerConfigFile?: string;
 }
 
 /** Environment variables that switch on a provider (DESIGN issue 2 §2). */
@@ -103,6 +105,7 @@ const envSchema = z.object({
   ZHONGSHU_FX: optionalText.refine((v) => v === undefined || /^\s*[A-Z]{3}_[A-Z]{3}\s*=\s*\d+(\.\d+)?\s*(,\s*[A-Z]{3}_[A-Z]{3}\s*=\s*\d+(\.\d+)?\s*)*$/.test(v), { error: 'expected pairs like USD_CNY=7.2, comma-separated' }),
   ZHONGSHU_BUDGET_TIME_ZONE: optionalText.refine((v) => v === undefined || isTimeZone(v), { error: 'expected an IANA time zone such as Asia/Shanghai' }),
   ZHONGSHU_ALERT_WEBHOOK: urlText,
+  ZHONGSHU_SCHEDULER_CONFIG: optionalText,
   ...Object.fromEntries(ENV_PROVIDER_VARS.flatMap((p) => [[p.apiKeyVar, optionalText], [p.baseUrlVar, urlText]])),
 });
 
@@ -154,6 +157,7 @@ export function loadEnv(env: Record<string, string | undefined>): HubEnv {
     fx: Object.freeze(parseFxPairs(e.ZHONGSHU_FX ?? 'USD_CNY=7.2')),
     budgetTimeZone: e.ZHONGSHU_BUDGET_TIME_ZONE ?? 'Asia/Shanghai',
     alertWebhook: e.ZHONGSHU_ALERT_WEBHOOK,
+    schedulerConfigFile: e.ZHONGSHU_SCHEDULER_CONFIG,
   };
   for (const key of Object.keys(hubEnv) as (keyof HubEnv)[]) if (hubEnv[key] === undefined) delete hubEnv[key];
   return Object.freeze(hubEnv);

@@ -13,6 +13,9 @@ import type { HubFile, HubFileKey } from '../config/hub-file.js';
 import { sameRecord } from './governance-compare.js';
 import { displayPrefix, hashVirtualKey, isWellFormedVirtualKey } from './keys.js';
 
+/** Meta key `zhongshu apply` bumps after a change; running hubs poll it and reload their catalog. */
+export const CONFIG_CHANGED_META = 'config.changed_at';
+
 export type ApplyKind = 'tenant' | 'app' | 'provider' | 'deployment' | 'alias' | 'key';
 
 export interface ApplyChange {
