@@ -113,7 +113,7 @@ function markdown(results: DbResult[], o: Options): string {
   const lines = [
     `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}. ${o.runs} timed runs per query after 2 warm-ups; synthetic month ${MONTH} (${TZ}).`,
     '',
-    '| database | ledger rows | load (insertUsage + rollups) | core rollup rows | full rollup rows | same target query on the raw ledger |',
+    '| database | ledger rows | load (insertUsage + rollups) | hourly core rollup rows | hourly full rollup rows | same target query on the raw ledger |',
     '|---|---:|---:|---:|---:|---:|',
     ...results.map((r) => `| ${r.db} | ${r.rows.toLocaleString('en-US')} | ${r.loadSeconds.toFixed(1)} s (${Math.round(r.rows / r.loadSeconds).toLocaleString('en-US')} rows/s) | ${r.rollupCore.toLocaleString('en-US')} | ${r.rollupFull.toLocaleString('en-US')} | ${r.ledgerOnlyMs.toFixed(0)} ms |`),
     '',
