@@ -159,6 +159,29 @@ describe('response cache', () => {
     expect([a.cache, b.cache]).toEqual([null, null]);
   });
 
+  it('is turned on for an app through the admin API (defaults.cache.ttlSeconds)', async () => {
+    const call = async (method: string, path: string, body: unknown): Promise<any> => {
+      const res = await fetch(`${hub.url}/admin/api/v1${path}`, {
+        method, headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+      });
+      expect(res.status, await res.clone().text()).toBeLessThan(300);
+      return res.json();
+    };
+    const app = await call('POST', '/apps', { tenantId: 'acme', name: 'api-cached', defaults: { bizLevel: 'normal', cache: { ttlSeconds: 60 } } });
+    expect(app.defaults.cache).toEqual({ ttlSeconds: 60 });
+    const { key } = await call('POST', '/keys', { appId: app.id, name: 'api-cached' });
+    expect((await chat(key, 'configured over the API')).cache).toBe('miss');
+    expect((await chat(key, 'configured over the API')).cache).toBe('hit');
+    const off = await call('PATCH', `/apps/${app.id}`, { defaults: { bizLevel: 'normal' } });
+    expect(off.defaults.cache).toBeUndefined();
+    expect((await chat(key, 'configured over the API')).cache).toBeNull();
+    expect(fake.requests).toHaveLength(2);
+    const bad = await fetch(`${hub.url}/admin/api/v1/apps/${app.id}`, {
+      method: 'PATCH', headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ defaults: { cache: { ttlSeconds: 0 } } }),
+    });
+    expect(bad.status).toBe(400);
+  });
+
   it('does not serve a cached answer for a different request', async () => {
     await chat(KEY_ACME, 'question one');
     const other = await chat(KEY_ACME, 'question one', { extra: { temperature: 0.7 } });
