@@ -21,6 +21,8 @@ import { seedBudgetSpend, toBudgetDefinitions } from './governance/budget-sync.j
 import type { Egress } from './core/egress.js';
 import { createAdminStore } from './storage/sql/admin-store.js';
 import { createAdminServices, storedSecretResolver } from './governance/admin/index.js';
+import { attachUsageService, UsageService } from './governance/usage/index.js';
+import { createUsageAnalyticsStore } from './storage/sql/usage-analytics-store.js';
 import { attachSchedulingAdmin, grayEventAuditor, SchedulingAdminService } from './governance/admin/admin-scheduling.js';
 import { adminApiRoutes } from './http/admin/index.js';
 import { applyHubFile } from './governance/apply.js';
@@ -181,6 +183,7 @@ export async function startHub(opts: StartOptions = {}): Promise<RunningHub> {
   });
   const traces = new TraceStore();
   attachSchedulingAdmin(admin, new SchedulingAdminService({ store, audit: admin.audit, scheduler, traces }));
+  attachUsageService(admin, new UsageService({ analytics: createUsageAnalyticsStore(store), store, fx, audit: admin.audit }));
   const gateway = new Gateway({
     catalog,
     adapters,
