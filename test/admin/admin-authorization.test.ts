@@ -115,6 +115,10 @@ const ROWS: Row[] = [
 
   { route: 'GET /audit', expect: ALL_OK(200), req: () => ({ path: '/audit' }) },
 
+  { route: 'GET /traces/:requestId', expect: [404, 404, 404, 404, 401], req: () => ({ path: '/traces/req_unknown' }) },
+  { route: 'GET /deployments/health', expect: PLATFORM_READ, req: () => ({ path: '/deployments/health' }) },
+  { route: 'POST /deployments/:id/health/:action', expect: PLATFORM_WRITE(200), req: () => ({ path: '/deployments/sim-economy/health/reset' }) },
+
   { route: 'GET /usage', expect: ACME_READ, req: () => ({ path: '/usage?tenant=acme&group_by=app' }) },
   { route: 'GET /usage/events', expect: ACME_READ, req: () => ({ path: '/usage/events?tenant=acme' }) },
   { route: 'GET /tenants/:id/statement', expect: ACME_READ, req: () => ({ path: '/tenants/acme/statement?month=2026-11' }) },

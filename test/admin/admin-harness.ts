@@ -11,6 +11,7 @@ import { DEFAULT_GATEWAY_OPTIONS, Gateway } from '../../src/gateway/pipeline.js'
 import { createMemoryRateLimiter } from '../../src/gateway/limits/index.js';
 import { TraceStore } from '../../src/gateway/routing/route-summary.js';
 import { createScheduler } from '../../src/gateway/scheduler/index.js';
+import { attachSchedulingAdmin, SchedulingAdminService } from '../../src/governance/admin/admin-scheduling.js';
 import { bootstrapHub } from '../../src/governance/bootstrap.js';
 import { createCatalogHolder } from '../../src/governance/catalog-loader.js';
 import { hashVirtualKey, isWellFormedVirtualKey } from '../../src/governance/keys.js';
@@ -65,9 +66,12 @@ export async function startAdminTestHub(opts: AdminTestHubOptions = {}): Promise
   });
   const ledger = createLedgerWriter(store, { logger });
   const egress = createEgress({ allowPrivateNetwork: false });
+  const scheduler = createScheduler({ clock: systemClock, random: Math.random });
+  const traces = new TraceStore();
+  attachSchedulingAdmin(services, new SchedulingAdminService({ store, audit: services.audit, scheduler, traces }));
   const gateway = new Gateway({
-    catalog, adapters: createAdapterRegistry(), scheduler: createScheduler({ clock: systemClock, random: Math.random }), egress, ledger,
-    clock: systemClock, random: Math.random, logger, traces: new TraceStore(), options: DEFAULT_GATEWAY_OPTIONS,
+    catalog, adapters: createAdapterRegistry(), scheduler, egress, ledger,
+    clock: systemClock, random: Math.random, logger, traces, options: DEFAULT_GATEWAY_OPTIONS,
   });
   const app = createHttpServer({
     gateway, catalog, keyCodec: { isWellFormed: isWellFormedVirtualKey, hash: hashVirtualKey }, clock: systemClock, logger,

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { UsageEvent } from '../../src/core/domain.js';
-import { startHub, type RunningHub } from '../../src/main.js';
+import { startHub, type RunningHub, type StartOptions } from '../../src/main.js';
 import { createStore } from '../../src/storage/index.js';
 
 /** A well-formed virtual key known to tests (the demo key of the test hub). */
@@ -29,6 +29,10 @@ export interface TestHubOptions {
   yaml?: string;
   env?: Record<string, string | undefined>;
   databaseUrl?: string;
+  /** Gateway timeouts / retry overrides (e.g. short timeouts for failure tests). */
+  gateway?: StartOptions['gateway'];
+  /** Scheduler settings merged over the defaults. */
+  scheduler?: StartOptions['scheduler'];
 }
 
 export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> {
@@ -45,6 +49,8 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
     dataDir,
     databaseUrl,
     ...(configFile ? { configFile } : {}),
+    ...(opts.gateway ? { gateway: opts.gateway } : {}),
+    ...(opts.scheduler ? { scheduler: opts.scheduler } : {}),
     env: {
       ZHONGSHU_DEMO_KEY: TEST_KEY,
       ZHONGSHU_ADMIN_PASSWORD: ADMIN_PASSWORD,
