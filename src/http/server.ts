@@ -30,8 +30,20 @@ export interface HttpDeps extends ChatRouteDeps {
   extraRoutes?: ((app: FastifyInstance) => void)[];
 }
 
+/**
+ * Request ids: `req_` + 24 hex digits — a random 64-bit prefix per process (re-drawn when the
+ * counter wraps) + a 32-bit counter. Unique across processes and restarts without drawing
+ * random bytes on every request; ids are identifiers, not secrets (traces are tenant-scoped).
+ */
+let idPrefix = '';
+let idCounter = 0x1_0000_0000;
+
 function newRequestId(): string {
-  return `req_${randomBytes(12).toString('hex')}`;
+  if (idCounter >= 0x1_0000_0000) {
+    idPrefix = `req_${randomBytes(8).toString('hex')}`;
+    idCounter = 0;
+  }
+  return idPrefix + (idCounter++).toString(16).padStart(8, '0');
 }
 
 function dialectOf(req: FastifyRequest): ErrorDialect {
