@@ -7,7 +7,7 @@ import { toHubError } from '../../core/errors.js';
 import { formatRouteHeader } from '../../gateway/routing/route-summary.js';
 import type { Gateway } from '../../gateway/pipeline.js';
 import { buildRequestContext, principalOf, type ContextDeps } from '../request-context.js';
-import { startSse, writeFrame } from '../sse-response.js';
+import { startSse } from '../sse-response.js';
 import type { ChatDialect } from './chat-dialect.js';
 
 export interface ChatRouteDeps extends ContextDeps {
@@ -31,19 +31,20 @@ export function registerChatRoute(app: FastifyInstance, path: string, dialect: C
     const outcome = await deps.gateway.openStream(ctx, chatRequest);
     reply.hijack();
     const res = reply.raw;
-    startSse(res, { ...outcome.headers, 'x-request-id': request.id, 'x-zhongshu-route': formatRouteHeader(outcome.route) });
+    const sse = startSse(res, { ...outcome.headers, 'x-request-id': request.id, 'x-zhongshu-route': formatRouteHeader(outcome.route) });
     const encoder = dialect.streamEncoder(chatRequest, meta);
+    let last = '';
     try {
       for await (const ev of outcome.events) {
-        const wait = writeFrame(res, encoder.event(ev));
+        const wait = sse.write(encoder.event(ev));
         if (wait) await wait;
         if (res.destroyed) break;
       }
-      await writeFrame(res, encoder.end());
+      last = encoder.end();
     } catch (err) {
-      await writeFrame(res, encoder.error(toHubError(err)));
+      last = encoder.error(toHubError(err));
     }
-    res.end();
+    sse.end(last);
     return reply;
   });
 }
