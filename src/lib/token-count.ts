@@ -5,8 +5,20 @@
  * (+1 for a name), +3 to prime the reply; an image counts 85 tokens (low detail); tool
  * definitions and a json_schema count as their JSON text.
  */
-import { countTokens } from 'gpt-tokenizer';
+import { createRequire } from 'node:module';
 import type { ChatMessage, ChatRequest, ContentPart } from '../core/chat.js';
+
+type Tokenizer = typeof import('gpt-tokenizer');
+let loaded: Tokenizer | undefined;
+
+/**
+ * gpt-tokenizer, loaded on first use: its BPE tables cost ~66 MB of RSS, and the common
+ * request path (an upstream that reports usage) never counts tokens.
+ */
+export function tokenizer(): Tokenizer {
+  loaded ??= createRequire(import.meta.url)('gpt-tokenizer') as Tokenizer;
+  return loaded;
+}
 
 const PER_MESSAGE = 4;
 const REPLY_PRIMING = 3;
@@ -28,7 +40,7 @@ export function boundedPieces(text: string): string[] {
 export function textTokens(text: string): number {
   if (text === '') return 0;
   let total = 0;
-  for (const piece of boundedPieces(text)) total += countTokens(piece);
+  for (const piece of boundedPieces(text)) total += tokenizer().countTokens(piece);
   return total;
 }
 
