@@ -38,9 +38,13 @@ const DEFAULTS = { connectTimeoutMs: 5_000, firstByteTimeoutMs: 60_000, idleTime
 const FORBIDDEN_HEADERS = new Set(['host', 'connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'te', 'proxy-authorization', 'proxy-connection', 'content-length']);
 
 interface Target {
-  url: URL;
+  origin: string;
+  /** Path and query string. */
+  path: string;
   /** Host name without IPv6 brackets, for the policy and for messages. */
   host: string;
+  /** Set when the policy refuses the host (literal IP or name) before any connection. */
+  denied?: string;
 }
 
 function parseTarget(rawUrl: string, policy: AddressPolicy, allowPrivate: boolean): Target {
@@ -52,12 +56,36 @@ function parseTarget(rawUrl: string, policy: AddressPolicy, allowPrivate: boolea
   }
   const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new HubError('egress_denied', `egress denied: '${host}' uses protocol ${url.protocol}; only http and https are allowed`);
+    return { origin: url.origin, path: '', host, denied: `egress denied: '${host}' uses protocol ${url.protocol}; only http and https are allowed` };
   }
   // Literal IPs never go through DNS lookup, so check them here.
   const reason = isIP(host) ? policy.checkAddress(normaliseIp(host), allowPrivate) : policy.checkHostname(host);
-  if (reason) throw new HubError('egress_denied', describeDenial(host, reason));
-  return { url, host };
+  const target: Target = { origin: url.origin, path: `${url.pathname}${url.search}`, host };
+  if (reason) target.denied = describeDenial(host, reason);
+  return target;
+}
+
+/** Max cached URL verdicts; upstream URLs come from configuration, so a handful in practice. */
+const TARGET_CACHE_SIZE = 512;
+
+/**
+ * `parseTarget` once per (URL, private-network setting): the URL parse and the verdict on its
+ * host (literal IP or name) never change for a given policy. Resolved addresses of names are
+ * still checked on every new connection (egress-lookup.ts).
+ */
+function targetCache(policy: AddressPolicy): (rawUrl: string, allowPrivate: boolean) => Target {
+  const cache = new Map<string, Target>();
+  return (rawUrl, allowPrivate) => {
+    const key = allowPrivate ? `1${rawUrl}` : `0${rawUrl}`;
+    let target = cache.get(key);
+    if (target === undefined) {
+      target = parseTarget(rawUrl, policy, allowPrivate);
+      if (cache.size >= TARGET_CACHE_SIZE) cache.clear();
+      cache.set(key, target);
+    }
+    if (target.denied !== undefined) throw new HubError('egress_denied', target.denied);
+    return target;
+  };
 }
 
 function outboundHeaders(headers: Record<string, string>): Record<string, string> {
@@ -114,6 +142,7 @@ function wrapResponse(status: number, headers: IncomingHttpHeaders, body: Undici
 export function createEgress(options: EgressOptions = {}): Egress {
   const opts = { ...DEFAULTS, ...stripUndefined(options) };
   const policy = createAddressPolicy({ denyList: options.denyList ?? [] });
+  const targetOf = targetCache(policy);
   const agents = new Map<boolean, Agent>();
   let closed = false;
 
@@ -139,12 +168,12 @@ export function createEgress(options: EgressOptions = {}): Egress {
     async request(req: EgressRequest): Promise<EgressResponse> {
       if (closed) throw new HubError('shutting_down', 'the egress client is closed; the hub is shutting down');
       const allowPrivate = req.allowPrivateNetwork ?? options.allowPrivateNetwork ?? false;
-      const { url, host } = parseTarget(req.url, policy, allowPrivate);
+      const { origin, path, host } = targetOf(req.url, allowPrivate);
       if (req.signal?.aborted) throw abortError(req.signal, host);
       try {
         const res = await agentFor(allowPrivate).request({
-          origin: url.origin,
-          path: `${url.pathname}${url.search}`,
+          origin,
+          path,
           method: req.method,
           headers: outboundHeaders(req.headers),
           body: req.body ?? null,
