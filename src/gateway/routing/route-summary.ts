@@ -42,7 +42,10 @@ export function summarizeRoute(
 ): RouteSummary {
   const planIds = plan.attempts.map((d) => d.id);
   return {
-    ...base,
+    requestId: base.requestId,
+    tenantId: base.tenantId,
+    requestedModel: base.requestedModel,
+    at: base.at,
     servedDeploymentId,
     rank: planIds.indexOf(servedDeploymentId) + 1,
     attempt: attempts.length,
@@ -51,7 +54,10 @@ export function summarizeRoute(
     filtered: plan.filtered,
     attempts,
     plan: planIds,
-    trace: plan.trace,
+    // Read through: the scheduler builds the per-candidate trace only when someone asks for it.
+    get trace() {
+      return plan.trace;
+    },
   };
 }
 

@@ -49,6 +49,17 @@ export function createScheduler(options: SchedulerOptions): HubScheduler {
     return r;
   };
   const gray = new GrayReleases(cfg.gray, clock, (id) => records.get(id)?.window, options.onGrayEvent);
+  // Escalated ladders depend only on the (few) effective ladders and allowDearer: computed once each.
+  const ladders = new Map<string, Tier[]>();
+  const escalatedOf = (effective: Tier[], allowDearer: boolean): Tier[] => {
+    const key = `${allowDearer ? 1 : 0}${effective.join(',')}`;
+    let ladder = ladders.get(key);
+    if (!ladder) {
+      ladder = escalatedLadder(cfg, effective, allowDearer);
+      if (ladders.size < 256) ladders.set(key, ladder);
+    }
+    return ladder;
+  };
 
   /** Run the filters: the survivors and the softly removed, inside and outside the ladder. */
   function classify(req: RouteRequest, candidates: RouteCandidate[], budget: BudgetGate | undefined, now: number, pressure: number, effective: Tier[]): Classified {
@@ -62,7 +73,7 @@ export function createScheduler(options: SchedulerOptions): HubScheduler {
     // budget pressure, dearer tiers are added only when the ladder cannot serve at all.
     const servable = candidates.some((c, i) => statics[i]?.removedBy === undefined && effective.includes(c.deployment.tier));
     const allowDearer = pressure < cfg.budget.noUpgradeAt || (!servable && pressure < cfg.budget.stepDownAt);
-    const ladder = req.pinned ? [] : escalatedLadder(cfg, effective, allowDearer);
+    const ladder = req.pinned ? [] : escalatedOf(effective, allowDearer);
     const roles = req.pinned ? undefined : gray.assign(req.stickyKey, candidates);
     const out: Classified = { filtered, ladder, inLadder: emptyGroup(), outside: emptyGroup() };
     candidates.forEach((c, i) => {
@@ -119,13 +130,20 @@ export function createScheduler(options: SchedulerOptions): HubScheduler {
     const entries = escalated ? outside.alive : panic ? (inLadder.soft.length > 0 ? inLadder.soft : outside.soft) : inLadder.alive;
     const usedLadder = escalated || panic ? ladder : effective.ladder;
     scoreEntries(entries, { cfg, weights: cfg.weights[req.costPreference], ladderLength: usedLadder.length, pressure });
-    const { plan: chosen, pool } = pickPlan(entries, cfg, random, cfg.maxAttempts);
+    // One entry left: it is the plan whatever its score (pickPlan draws no random number then).
+    const only = entries.length === 1 ? entries[0] : undefined;
+    const { plan: chosen, pool } = only ? { plan: [only], pool: [only.deployment.id] } : pickPlan(entries, cfg, random, cfg.maxAttempts);
+    let trace: Record<string, unknown> | undefined;
     return {
       attempts: chosen.map((e) => e.deployment),
       reason: planReason(req, chosen[0], { panic, escalated, degraded: effective.degraded }),
       filtered: compact(filtered),
       candidates: candidates.length,
-      trace: buildTrace(now, usedLadder, pressure, entries, pool, chosen),
+      // Built on first read (admin trace API, debug): entries are not changed after the plan.
+      get trace() {
+        trace ??= buildTrace(now, usedLadder, pressure, entries, pool, chosen);
+        return trace;
+      },
     };
   }
 
