@@ -15,6 +15,7 @@ import { TraceStore } from './gateway/routing/route-summary.js';
 import { createScheduler, DEFAULT_SCHEDULER_CONFIG, type SchedulerConfigInput } from './gateway/scheduler/index.js';
 import { readSchedulerConfig } from './config/scheduler-file.js';
 import { CONFIG_CHANGED_META } from './governance/apply.js';
+import { HealthProber, type HealthProberOptions } from './gateway/health-prober.js';
 import { parseFxTable } from './gateway/accounting/pricing-fx.js';
 import { createBudgetAlerts, createMemoryBudgetLedger, createMemoryRateLimiter, type BudgetAlertEvent } from './gateway/limits/index.js';
 import { seedBudgetSpend, toBudgetDefinitions } from './governance/budget-sync.js';
@@ -52,6 +53,8 @@ export interface StartOptions {
   gateway?: Partial<GatewayOptions>;
   /** Scheduler configuration over the defaults (ladders, weights, breaker…). */
   scheduler?: SchedulerConfigInput;
+  /** Active health-check timing (tests use short intervals). */
+  healthProbe?: Partial<HealthProberOptions>;
 }
 
 export interface RunningHub {
@@ -184,6 +187,11 @@ export async function startHub(opts: StartOptions = {}): Promise<RunningHub> {
   const traces = new TraceStore();
   attachSchedulingAdmin(admin, new SchedulingAdminService({ store, audit: admin.audit, scheduler, traces }));
   attachUsageService(admin, new UsageService({ analytics: createUsageAnalyticsStore(store), store, fx, audit: admin.audit }));
+  const prober = new HealthProber({
+    catalog, adapters, scheduler, egress, clock: systemClock, logger,
+    ...(opts.healthProbe ? { options: opts.healthProbe } : {}),
+  });
+  prober.start();
   const gateway = new Gateway({
     catalog,
     adapters,
@@ -250,6 +258,7 @@ export async function startHub(opts: StartOptions = {}): Promise<RunningHub> {
       closing ??= (async () => {
         ready = false;
         clearInterval(configWatch);
+        prober.stop();
         // In-flight responses finish; keep-alive connections that go idle afterwards are closed
         // as soon as they do, instead of lingering until their keep-alive timeout.
         const sweep = setInterval(() => app.server.closeIdleConnections(), 50);

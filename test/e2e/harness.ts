@@ -33,6 +33,7 @@ export interface TestHubOptions {
   gateway?: StartOptions['gateway'];
   /** Scheduler settings merged over the defaults. */
   scheduler?: StartOptions['scheduler'];
+  healthProbe?: StartOptions['healthProbe'];
 }
 
 export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> {
@@ -51,6 +52,7 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
     ...(configFile ? { configFile } : {}),
     ...(opts.gateway ? { gateway: opts.gateway } : {}),
     ...(opts.scheduler ? { scheduler: opts.scheduler } : {}),
+    ...(opts.healthProbe ? { healthProbe: opts.healthProbe } : {}),
     env: {
       ZHONGSHU_DEMO_KEY: TEST_KEY,
       ZHONGSHU_ADMIN_PASSWORD: ADMIN_PASSWORD,
