@@ -23,6 +23,7 @@ import type { Egress } from './core/egress.js';
 import { createAdminStore } from './storage/sql/admin-store.js';
 import { createAdminServices, storedSecretResolver } from './governance/admin/index.js';
 import { attachUsageService, UsageService } from './governance/usage/index.js';
+import { attachBudgetStatus, BudgetStatusService } from './governance/admin/admin-budget-status.js';
 import { createUsageAnalyticsStore } from './storage/sql/usage-analytics-store.js';
 import { attachSchedulingAdmin, grayEventAuditor, SchedulingAdminService } from './governance/admin/admin-scheduling.js';
 import { adminApiRoutes } from './http/admin/index.js';
@@ -186,6 +187,7 @@ export async function startHub(opts: StartOptions = {}): Promise<RunningHub> {
   });
   const traces = new TraceStore();
   attachSchedulingAdmin(admin, new SchedulingAdminService({ store, audit: admin.audit, scheduler, traces }));
+  attachBudgetStatus(admin, new BudgetStatusService({ admin, ledger: budgets, alerts }));
   attachUsageService(admin, new UsageService({ analytics: createUsageAnalyticsStore(store), store, fx, audit: admin.audit }));
   const prober = new HealthProber({
     catalog, adapters, scheduler, egress, clock: systemClock, logger,

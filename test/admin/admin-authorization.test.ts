@@ -115,6 +115,7 @@ const ROWS: Row[] = [
 
   { route: 'GET /audit', expect: ALL_OK(200), req: () => ({ path: '/audit' }) },
 
+  { route: 'GET /budgets/status', expect: ALL_OK(200), req: () => ({ path: '/budgets/status' }) },
   { route: 'GET /traces/:requestId', expect: [404, 404, 404, 404, 401], req: () => ({ path: '/traces/req_unknown' }) },
   { route: 'GET /deployments/health', expect: PLATFORM_READ, req: () => ({ path: '/deployments/health' }) },
   { route: 'POST /deployments/:id/health/:action', expect: PLATFORM_WRITE(200), req: () => ({ path: '/deployments/sim-economy/health/reset' }) },

@@ -12,6 +12,8 @@ import { createMemoryRateLimiter } from '../../src/gateway/limits/index.js';
 import { TraceStore } from '../../src/gateway/routing/route-summary.js';
 import { createScheduler } from '../../src/gateway/scheduler/index.js';
 import { attachSchedulingAdmin, SchedulingAdminService } from '../../src/governance/admin/admin-scheduling.js';
+import { attachBudgetStatus, BudgetStatusService } from '../../src/governance/admin/admin-budget-status.js';
+import { createBudgetAlerts, createMemoryBudgetLedger } from '../../src/gateway/limits/index.js';
 import { bootstrapHub } from '../../src/governance/bootstrap.js';
 import { createCatalogHolder } from '../../src/governance/catalog-loader.js';
 import { hashVirtualKey, isWellFormedVirtualKey } from '../../src/governance/keys.js';
@@ -69,6 +71,8 @@ export async function startAdminTestHub(opts: AdminTestHubOptions = {}): Promise
   const scheduler = createScheduler({ clock: systemClock, random: Math.random });
   const traces = new TraceStore();
   attachSchedulingAdmin(services, new SchedulingAdminService({ store, audit: services.audit, scheduler, traces }));
+  const alerts = createBudgetAlerts({ clock: systemClock });
+  attachBudgetStatus(services, new BudgetStatusService({ admin: services, ledger: createMemoryBudgetLedger({ clock: systemClock, alerts }), alerts }));
   const gateway = new Gateway({
     catalog, adapters: createAdapterRegistry(), scheduler, egress, ledger,
     clock: systemClock, random: Math.random, logger, traces, options: DEFAULT_GATEWAY_OPTIONS,

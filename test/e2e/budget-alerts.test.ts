@@ -74,5 +74,12 @@ describe('budget alerts', () => {
     expect(statuses).toEqual([...Array(10).fill(200), 402, 402]);
     await eventually(() => expect(alerts.map((a) => a.thresholdPercent).sort((a, b) => a - b)).toEqual([50, 80, 100]));
     expect(alerts.every((a) => a.type === 'budget.threshold' && a.limitMicros === 10_000)).toBe(true);
+
+    const status = (await (await adminCall(login.token, 'GET', '/budgets/status')).json()) as {
+      budgets: { scope: string; spentMicros: number; reservedMicros: number }[];
+      alerts: { thresholdPercent: number }[];
+    };
+    expect(status.budgets.find((b) => b.scope === `key:${key.id}`)).toMatchObject({ spentMicros: 10_000, reservedMicros: 0 });
+    expect(status.alerts.map((a) => a.thresholdPercent).sort((a, b) => a - b)).toEqual([50, 80, 100]);
   });
 });

@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AdminServices } from '../../governance/admin/admin-services.js';
 import { authRoutes } from './admin-auth-routes.js';
+import { budgetStatusRoutes } from './admin-budget-status-routes.js';
 import { keyRoutes } from './admin-key-routes.js';
 import { limitRoutes } from './admin-limit-routes.js';
 import { buildOpenApiDocument } from './admin-openapi.js';
@@ -16,7 +17,7 @@ import { userRoutes } from './admin-user-routes.js';
 import { usageRoutes } from './admin-usage-routes.js';
 
 /** Every resource route (the OpenAPI route itself is added by `allAdminRoutes`). */
-export const ADMIN_RESOURCE_ROUTES: readonly AdminRoute[] = [...authRoutes, ...tenantRoutes, ...keyRoutes, ...userRoutes, ...providerRoutes, ...limitRoutes, ...usageRoutes, ...schedulingRoutes];
+export const ADMIN_RESOURCE_ROUTES: readonly AdminRoute[] = [...authRoutes, ...tenantRoutes, ...keyRoutes, ...userRoutes, ...providerRoutes, ...budgetStatusRoutes, ...limitRoutes, ...usageRoutes, ...schedulingRoutes];
 
 let cachedDocument: Record<string, unknown> | undefined;
 
