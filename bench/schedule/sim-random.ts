@@ -1,15 +1,7 @@
 /** Seeded randomness of the simulation: mulberry32 for the trace, a counter-based hash for draws. */
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../src/lib/prng.js';
+export { mulberry32 };
 
 function fmix(h: number): number {
   h ^= h >>> 16;

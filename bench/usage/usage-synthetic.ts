@@ -4,18 +4,10 @@
  * deployments (some priced in CNY); thousands of end users; daytime peaks; ~4 % errors and
  * ~5 % retried requests. Seeded, generated batch by batch in time order (bounded memory).
  */
+import { mulberry32 } from '../../src/lib/prng.js';
 import type { BizLevel, Currency, UsageEvent, UsageStatus } from '../../src/core/domain.js';
 
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seeded = mulberry32;
 
 interface Dep { id: string; provider: string; upstream: string; currency: Currency; inPerM: number; outPerM: number }
 interface App { tenant: string; id: string; keys: string[]; models: string[]; biz: BizLevel }

@@ -1,18 +1,10 @@
 /** Random ledger rows and a reference (plain JS) aggregation for the usage analytics tests. */
+import { mulberry32 } from '../../src/lib/prng.js';
 import type { UsageEvent, UsageStatus } from '../../src/core/domain.js';
 import type { UsageBucketSpec, UsageDimension, UsageGroupRow, UsageMetrics } from '../../src/core/store.js';
 
 /** mulberry32: a small seeded PRNG so a failure reproduces. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seededRandom = mulberry32;
 
 const pick = <T>(rnd: () => number, list: readonly T[]): T => list[Math.floor(rnd() * list.length)] as T;
 const maybe = <T>(rnd: () => number, value: T): T | undefined => (rnd() < 0.5 ? value : undefined);
