@@ -57,7 +57,7 @@ export interface ParseHubFileOptions {
 type Path = readonly (string | number)[];
 
 /** Finds the node at `path`, or the deepest existing ancestor, and returns its 1-based position. */
-function locate(doc: Document, lines: LineCounter, path: Path): { line: number; column: number } {
+export function locate(doc: Document, lines: LineCounter, path: Path): { line: number; column: number } {
   let node: Node | null | undefined = doc.contents;
   for (const segment of path) {
     if (!isMap(node) && !isSeq(node)) break;

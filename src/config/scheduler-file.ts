@@ -5,9 +5,10 @@
  * type is an error naming its path and line.
  */
 import { readFile } from 'node:fs/promises';
-import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import type { SchedulerConfigInput } from '../gateway/scheduler/index.js';
 import { ConfigError, type ConfigIssue } from './config-error.js';
+import { locate } from './hub-file.js';
 
 type Path = (string | number)[];
 
@@ -39,18 +40,6 @@ function checkShape(input: unknown, defaults: unknown, path: Path, issues: { pat
     }
     checkShape(value, known[key], [...path, key], issues);
   }
-}
-
-function locate(doc: Document, lines: LineCounter, path: Path): { line: number; column: number } {
-  let node: Node | null | undefined = doc.contents;
-  for (const segment of path) {
-    if (!isMap(node) && !isSeq(node)) break;
-    const next: unknown = node.get(segment, true);
-    if (next === undefined || next === null || typeof next !== 'object') break;
-    node = next as Node;
-  }
-  const pos = lines.linePos(node?.range?.[0] ?? 0);
-  return { line: pos.line, column: pos.col };
 }
 
 export function parseSchedulerConfig(text: string, defaults: object, source = 'scheduler config'): SchedulerConfigInput {

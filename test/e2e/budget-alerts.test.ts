@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOpenAiFake, type FakeUpstream } from '../fakes/index.js';
 import { fakeHubYaml } from './fake-hub-yaml.js';
-import { ADMIN_PASSWORD, eventually, startTestHub, type TestHub } from './harness.js';
+import { adminJson, adminLogin, adminRequest, eventually, startTestHub, type TestHub } from './harness.js';
 
 interface Alert { type: string; thresholdPercent: number; budgetId: string; spentMicros: number; limitMicros: number }
 
@@ -46,20 +46,12 @@ afterAll(async () => {
   await new Promise((r) => webhook?.close(r));
 });
 
-async function adminCall(token: string | undefined, method: string, path: string, body?: unknown): Promise<Response> {
-  return fetch(`${hub.url}/admin/api/v1${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-}
-
 describe('budget alerts', () => {
   it('posts each threshold once to the webhook, then refuses past the hard limit', async () => {
-    const login = (await (await adminCall(undefined, 'POST', '/auth/login', { username: 'admin', password: ADMIN_PASSWORD })).json()) as { token: string };
-    const key = (await (await adminCall(login.token, 'POST', '/keys', { appId: 'default', name: 'alerts' })).json()) as { id: string; key: string };
+    const token = await adminLogin(hub);
+    const key = await adminJson<{ id: string; key: string }>(hub, token, 'POST', '/keys', { appId: 'default', name: 'alerts' });
     // 10 requests of 1,000 micro-USD each fit exactly.
-    const created = await adminCall(login.token, 'POST', '/budgets', { scope: `key:${key.id}`, period: 'month', limitMicros: 10_000, currency: 'USD', mode: 'hard' });
+    const created = await adminRequest(hub, token, 'POST', '/budgets', { scope: `key:${key.id}`, period: 'month', limitMicros: 10_000, currency: 'USD', mode: 'hard' });
     expect(created.status).toBe(201);
     const statuses: number[] = [];
     for (let i = 0; i < 12; i++) {
@@ -75,10 +67,10 @@ describe('budget alerts', () => {
     await eventually(() => expect(alerts.map((a) => a.thresholdPercent).sort((a, b) => a - b)).toEqual([50, 80, 100]));
     expect(alerts.every((a) => a.type === 'budget.threshold' && a.limitMicros === 10_000)).toBe(true);
 
-    const status = (await (await adminCall(login.token, 'GET', '/budgets/status')).json()) as {
+    const status = await adminJson<{
       budgets: { scope: string; spentMicros: number; reservedMicros: number }[];
       alerts: { thresholdPercent: number }[];
-    };
+    }>(hub, token, 'GET', '/budgets/status');
     expect(status.budgets.find((b) => b.scope === `key:${key.id}`)).toMatchObject({ spentMicros: 10_000, reservedMicros: 0 });
     expect(status.alerts.map((a) => a.thresholdPercent).sort((a, b) => a - b)).toEqual([50, 80, 100]);
   });

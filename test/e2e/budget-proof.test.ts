@@ -10,22 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOpenAiFake, type FakeUpstream } from '../fakes/index.js';
 import { testDatabases, type TestDatabase } from '../contract/databases.js';
 import { fakeHubYaml } from './fake-hub-yaml.js';
-import { ADMIN_PASSWORD, startTestHub, type TestHub } from './harness.js';
+import { adminJson, adminLogin, startTestHub, type TestHub } from './harness.js';
 
 const COST = 1_000;
 const CONCURRENCY = 200;
 const ROUNDS = 20;
-
-async function admin<T>(hub: TestHub, token: string | undefined, method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${hub.url}/admin/api/v1${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  if (res.status >= 300) throw new Error(`${method} ${path} → ${res.status} ${text}`);
-  return (text === '' ? undefined : JSON.parse(text)) as T;
-}
 
 for (const factory of await testDatabases()) {
   describe.skipIf(!factory.available)(`budget proof on ${factory.name}`, () => {
@@ -45,7 +34,7 @@ for (const factory of await testDatabases()) {
           deployments: [{ id: 'metered', provider: 'up', model: 'm', tier: 'standard', price: { input: 0, output: 10 } }],
         }),
       });
-      token = (await admin<{ token: string }>(hub, undefined, 'POST', '/auth/login', { username: 'admin', password: ADMIN_PASSWORD })).token;
+      token = await adminLogin(hub);
     }, 60_000);
     afterAll(async () => {
       await hub?.close();
@@ -56,8 +45,8 @@ for (const factory of await testDatabases()) {
     it(`admits exactly N of ${CONCURRENCY} concurrent requests, ${ROUNDS} rounds`, async () => {
       for (let round = 0; round < ROUNDS; round++) {
         const n = 1 + ((round * 37) % 60);
-        const key = await admin<{ id: string; key: string }>(hub, token, 'POST', '/keys', { appId: 'default', name: `proof-${round}` });
-        await admin(hub, token, 'POST', '/budgets', { scope: `key:${key.id}`, period: 'total', limitMicros: n * COST, currency: 'USD', mode: 'hard' });
+        const key = await adminJson<{ id: string; key: string }>(hub, token, 'POST', '/keys', { appId: 'default', name: `proof-${round}` });
+        await adminJson(hub, token, 'POST', '/budgets', { scope: `key:${key.id}`, period: 'total', limitMicros: n * COST, currency: 'USD', mode: 'hard' });
         const statuses = await Promise.all(
           Array.from({ length: CONCURRENCY }, async () => {
             const res = await fetch(`${hub.url}/v1/chat/completions`, {

@@ -96,3 +96,26 @@ export async function eventually(check: () => Promise<void> | void, timeoutMs = 
     }
   }
 }
+
+/** Logs in as the bootstrap admin and returns a session token. */
+export async function adminLogin(hub: TestHub): Promise<string> {
+  const res = await adminRequest(hub, undefined, 'POST', '/auth/login', { username: 'admin', password: ADMIN_PASSWORD });
+  return ((await res.json()) as { token: string }).token;
+}
+
+/** One admin API call (`path` below /admin/api/v1). */
+export function adminRequest(hub: TestHub, token: string | undefined, method: string, path: string, body?: unknown): Promise<Response> {
+  return fetch(`${hub.url}/admin/api/v1${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+}
+
+/** An admin API call that must succeed; returns its JSON body. */
+export async function adminJson<T>(hub: TestHub, token: string | undefined, method: string, path: string, body?: unknown): Promise<T> {
+  const res = await adminRequest(hub, token, method, path, body);
+  const text = await res.text();
+  if (res.status >= 300) throw new Error(`${method} ${path} → ${res.status} ${text}`);
+  return (text === '' ? undefined : JSON.parse(text)) as T;
+}

@@ -5,17 +5,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOpenAiFake, type FakeUpstream } from '../fakes/index.js';
 import { fakeHubYaml } from './fake-hub-yaml.js';
-import { ADMIN_PASSWORD, eventually, startTestHub, type TestHub } from './harness.js';
+import { adminJson, adminLogin, eventually, startTestHub, type TestHub } from './harness.js';
 
 let fake: FakeUpstream;
 let hub: TestHub;
 let token: string;
 
 async function health(id: string): Promise<{ breaker: string; state: string }> {
-  const res = await fetch(`${hub.url}/admin/api/v1/deployments/health`, { headers: { authorization: `Bearer ${token}` } });
-  const body = (await res.json()) as { data?: { deploymentId: string; breaker: string; state: string }[] } | { deploymentId: string; breaker: string; state: string }[];
-  const list = Array.isArray(body) ? body : body.data ?? [];
-  const found = list.find((h) => h.deploymentId === id);
+  const body = await adminJson<{ data: { deploymentId: string; breaker: string; state: string }[] }>(hub, token, 'GET', '/deployments/health');
+  const found = body.data.find((h) => h.deploymentId === id);
   if (!found) throw new Error(`no health for ${id}`);
   return found;
 }
@@ -31,12 +29,7 @@ beforeAll(async () => {
     gateway: { retry: { maxAttempts: 1, backoffBaseMs: 10, backoffMaxMs: 10, maxRetryAfterMs: 0 } },
     healthProbe: { intervalMs: 100, timeoutMs: 1_000, idleProbeEveryMs: 60_000 },
   });
-  const login = await fetch(`${hub.url}/admin/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
-  });
-  token = ((await login.json()) as { token: string }).token;
+  token = await adminLogin(hub);
 });
 afterAll(async () => {
   await hub?.close();
