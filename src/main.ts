@@ -6,8 +6,7 @@ import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { systemClock } from './core/ports.js';
 import { loadEnv, type HubEnv } from './config/env.js';
-import { readHubFile, type KnownRecords } from './config/hub-file.js';
-import type { HubStore } from './core/store.js';
+import { readHubFile } from './config/hub-file.js';
 import { createEgress } from './egress/index.js';
 import { DEFAULT_GATEWAY_OPTIONS, Gateway, type GatewayOptions } from './gateway/pipeline.js';
 import { MemoryResponseCache } from './gateway/cache/index.js';
@@ -27,7 +26,8 @@ import { attachBudgetStatus, BudgetStatusService } from './governance/admin/admi
 import { createUsageAnalyticsStore } from './storage/sql/usage-analytics-store.js';
 import { attachSchedulingAdmin, grayEventAuditor, SchedulingAdminService } from './governance/admin/admin-scheduling.js';
 import { adminApiRoutes } from './http/admin/index.js';
-import { applyHubFile } from './governance/apply.js';
+import { applyHubFile, knownRecords } from './governance/apply.js';
+import { applyAuditor, AuditLog } from './governance/admin/admin-audit.js';
 import { bootstrapHub } from './governance/bootstrap.js';
 import { createCatalogHolder } from './governance/catalog-loader.js';
 import { hashVirtualKey, isWellFormedVirtualKey } from './governance/keys.js';
@@ -81,17 +81,6 @@ function rawEnvOf(opts: StartOptions): Record<string, string | undefined> {
   return raw;
 }
 
-async function knownRecords(store: HubStore): Promise<KnownRecords> {
-  const [providers, deployments, tenants, apps] = await Promise.all([
-    store.listProviders(), store.listDeployments(), store.listTenants(), store.listApps(),
-  ]);
-  return {
-    providerIds: providers.map((p) => p.id),
-    deploymentIds: deployments.map((d) => d.id),
-    tenantIds: tenants.map((t) => t.id),
-    appTenants: new Map(apps.map((a) => [a.id, a.tenantId])),
-  };
-}
 
 function bootstrapBanner(url: string, created: { demoKey?: string; adminPassword?: string }): string {
   const lines = ['', '  Zhongshu 中枢 — first start / 首次启动', ''];
@@ -134,7 +123,7 @@ export async function startHub(opts: StartOptions = {}): Promise<RunningHub> {
   const created = await bootstrapHub(store, env);
   if (env.configFile) {
     const file = await readHubFile(env.configFile, await knownRecords(store));
-    await applyHubFile(store, file, { env: rawEnv });
+    await applyHubFile(store, file, { env: rawEnv, onChange: applyAuditor(new AuditLog(createAdminStore(store), Date.now), 'config-file') });
   }
   const adminStore = createAdminStore(store);
   // The admin services rebuild the catalog after each write; the catalog decrypts stored

@@ -2,7 +2,9 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { readHubFile } from '../config/hub-file.js';
-import { applyHubFile } from '../governance/apply.js';
+import { applyHubFile, knownRecords } from '../governance/apply.js';
+import { applyAuditor, AuditLog } from '../governance/admin/admin-audit.js';
+import { createAdminStore } from '../storage/sql/admin-store.js';
 import { exportHubFile } from '../governance/export.js';
 import { reportCliError, withStore } from './cli-context.js';
 
@@ -20,14 +22,9 @@ export function registerConfigCommands(program: Command): void {
     .action(async (opts: { file: string; dryRun?: boolean }) => {
       try {
         await withStore(async (store) => {
-          const [providers, deployments, tenants, apps] = await Promise.all([store.listProviders(), store.listDeployments(), store.listTenants(), store.listApps()]);
-          const file = await readHubFile(opts.file, {
-            providerIds: providers.map((p) => p.id),
-            deploymentIds: deployments.map((d) => d.id),
-            tenantIds: tenants.map((t) => t.id),
-            appTenants: new Map(apps.map((a) => [a.id, a.tenantId])),
-          });
-          const summary = await applyHubFile(store, file, { env: process.env, dryRun: opts.dryRun === true });
+          const file = await readHubFile(opts.file, await knownRecords(store));
+          const audit = new AuditLog(createAdminStore(store), Date.now);
+          const summary = await applyHubFile(store, file, { env: process.env, dryRun: opts.dryRun === true, onChange: applyAuditor(audit, 'cli') });
           for (const c of summary.changes) process.stdout.write(`${summary.dryRun ? 'would ' : ''}${c.action} ${c.kind} ${c.id}\n`);
           if (!summary.dryRun && summary.changes.length > 0) await store.setMeta(CONFIG_CHANGED_META, String(Date.now()));
           const verb = summary.dryRun ? 'would change' : 'changed';

@@ -1,4 +1,9 @@
 /** Shared CLI plumbing: the parsed environment, an open + migrated store, error reporting. */
+import { systemClock } from '../core/ports.js';
+import { createMemoryRateLimiter } from '../gateway/limits/index.js';
+import { createAdminServices, type AdminServices } from '../governance/admin/index.js';
+import { CONFIG_CHANGED_META } from '../governance/apply.js';
+import { createAdminStore } from '../storage/sql/admin-store.js';
 import { ConfigError } from '../config/config-error.js';
 import { loadEnv, type HubEnv } from '../config/env.js';
 import { isHubError } from '../core/errors.js';
@@ -18,6 +23,23 @@ export async function withStore<T>(fn: (store: SqlHubStore, env: HubEnv) => Prom
   } finally {
     await store.close();
   }
+}
+
+/**
+ * The admin services over the configured database, for commands that change configuration:
+ * the same validation, authorization and audit log as the admin API (actor type `system`).
+ */
+export async function withAdminServices<T>(fn: (admin: AdminServices, store: SqlHubStore, env: HubEnv) => Promise<T>): Promise<T> {
+  return withStore((store, env) => {
+    const admin = createAdminServices({
+      store,
+      adminStore: createAdminStore(store),
+      masterKeys: env.masterKey ? [env.masterKey] : [],
+      onConfigChanged: () => store.setMeta(CONFIG_CHANGED_META, String(Date.now())),
+      loginLimiter: createMemoryRateLimiter({ clock: systemClock }),
+    });
+    return fn(admin, store, env);
+  });
 }
 
 /** Prints a user-facing error (never a stack for expected errors) and sets the exit code. */

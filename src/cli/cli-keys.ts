@@ -1,8 +1,9 @@
 /** `zhongshu keys create | list | revoke`. */
 import type { Command } from 'commander';
 import type { ApiKeyRecord } from '../core/domain.js';
-import { createVirtualKey, revokeVirtualKey } from '../governance/key-service.js';
-import { parseTimeArg, reportCliError, withStore } from './cli-context.js';
+import { HubError } from '../core/errors.js';
+import { systemAdminCaller } from '../governance/admin/admin-caller.js';
+import { parseTimeArg, reportCliError, withAdminServices, withStore } from './cli-context.js';
 
 function keyStatus(k: ApiKeyRecord, now: number): string {
   if (k.revokedAt !== undefined) return 'revoked';
@@ -25,15 +26,19 @@ export function registerKeyCommands(program: Command): void {
     .action(async (opts: { tenant: string; app: string; name: string; models?: string; expires?: string; id?: string }) => {
       try {
         const models = opts.models?.split(',').map((m) => m.trim()).filter((m) => m !== '');
-        const created = await withStore((store) =>
-          createVirtualKey(store, {
-            tenantId: opts.tenant, appId: opts.app, name: opts.name,
+        const created = await withAdminServices(async (admin, store) => {
+          const app = (await store.listApps()).find((a) => a.id === opts.app);
+          if (app !== undefined && app.tenantId !== opts.tenant) {
+            throw new HubError('invalid_request', `app "${opts.app}" belongs to tenant "${app.tenantId}", not "${opts.tenant}"`);
+          }
+          return admin.keys.create(systemAdminCaller('cli'), {
+            appId: opts.app, name: opts.name,
             ...(models !== undefined ? { allowedModels: models } : {}),
             ...(opts.expires !== undefined ? { expiresAt: parseTimeArg(opts.expires) } : {}),
             ...(opts.id !== undefined ? { id: opts.id } : {}),
-          }),
-        );
-        process.stdout.write(`id:     ${created.record.id}\nprefix: ${created.record.prefix}\nkey:    ${created.key}\n`);
+          });
+        });
+        process.stdout.write(`id:     ${created.id}\nprefix: ${created.prefix}\nkey:    ${created.key}\n`);
         process.stderr.write('Store this key now: it is shown only once.\n');
       } catch (err) {
         reportCliError(err);
@@ -67,7 +72,11 @@ export function registerKeyCommands(program: Command): void {
     .argument('<id>', 'key id or prefix')
     .action(async (id: string) => {
       try {
-        const record = await withStore((store) => revokeVirtualKey(store, id));
+        const record = await withAdminServices(async (admin, store) => {
+          const key = (await store.listApiKeys()).find((k) => k.id === id || k.prefix === id);
+          if (key === undefined) throw new HubError('not_found', `no key with id or prefix "${id}"`);
+          return admin.keys.revoke(systemAdminCaller('cli'), key.id);
+        });
         process.stdout.write(`revoked ${record.id} (${record.prefix}…)\n`);
       } catch (err) {
         reportCliError(err);

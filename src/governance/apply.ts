@@ -9,7 +9,7 @@
 import type { ApiKeyRecord, App, Tenant } from '../core/domain.js';
 import type { HubStore } from '../core/store.js';
 import { ConfigError } from '../config/config-error.js';
-import type { HubFile, HubFileKey } from '../config/hub-file.js';
+import type { HubFile, HubFileKey, KnownRecords } from '../config/hub-file.js';
 import { sameRecord } from './governance-compare.js';
 import { displayPrefix, hashVirtualKey, isWellFormedVirtualKey } from './keys.js';
 
@@ -31,7 +31,16 @@ export interface ApplySummary {
   dryRun: boolean;
 }
 
+/** One applied change with its before/after records, for the audit log. */
+export interface AppliedChange extends ApplyChange {
+  before: unknown;
+  after: unknown;
+  tenantId?: string;
+}
+
 export interface ApplyOptions {
+  /** Called after each write (not in dry runs): the caller records it in the audit log. */
+  onChange?: (change: AppliedChange) => Promise<void>;
   /** Resolves `secret: env:NAME` of keys. Defaults to process.env. */
   env?: Record<string, string | undefined>;
   /** Compute the changes without writing. */
@@ -58,6 +67,25 @@ function keyHash(key: HubFileKey, index: number, env: Record<string, string | un
   return { hash: hashVirtualKey(value), prefix: displayPrefix(value) };
 }
 
+/** Records the database already holds, so a file may reference them (hub-file validation). */
+export async function knownRecords(store: HubStore): Promise<KnownRecords> {
+  const [providers, deployments, tenants, apps] = await Promise.all([
+    store.listProviders(), store.listDeployments(), store.listTenants(), store.listApps(),
+  ]);
+  return {
+    providerIds: providers.map((p) => p.id),
+    deploymentIds: deployments.map((d) => d.id),
+    tenantIds: tenants.map((t) => t.id),
+    appTenants: new Map(apps.map((a) => [a.id, a.tenantId])),
+  };
+}
+
+function tenantOf(kind: ApplyKind, id: string, record: unknown): { tenantId?: string } {
+  if (kind === 'tenant') return { tenantId: id };
+  const tenantId = (record as { tenantId?: unknown }).tenantId;
+  return typeof tenantId === 'string' ? { tenantId } : {};
+}
+
 export async function applyHubFile(store: HubStore, file: HubFile, opts: ApplyOptions = {}): Promise<ApplySummary> {
   const env = opts.env ?? process.env;
   const now = opts.now ?? Date.now;
@@ -72,8 +100,11 @@ export async function applyHubFile(store: HubStore, file: HubFile, opts: ApplyOp
       summary.unchanged += 1;
       return;
     }
-    summary.changes.push({ kind, id, action: existing === undefined ? 'create' : 'update' });
-    if (!dryRun) await write();
+    const change: ApplyChange = { kind, id, action: existing === undefined ? 'create' : 'update' };
+    summary.changes.push(change);
+    if (dryRun) return;
+    await write();
+    await opts.onChange?.({ ...change, before: existing, after: desired, ...tenantOf(kind, id, desired) });
   };
 
   const tenants = new Map((await store.listTenants()).map((t) => [t.id, t]));

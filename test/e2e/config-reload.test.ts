@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startTestHub, type TestHub } from './harness.js';
+import { adminJson, adminLogin, eventually, startTestHub, type TestHub } from './harness.js';
 
 let hub: TestHub;
 
@@ -36,5 +36,9 @@ describe('configuration reload', () => {
       const res = await client.chat.completions.create({ model: 'fresh-alias', messages: [{ role: 'user', content: 'x' }] });
       expect(res.choices[0]?.message.content).toBeTruthy();
     }, 10_000);
+
+    const token = await adminLogin(hub);
+    const audit = await adminJson<{ data: { action: string; actorType: string; actorName?: string; targetId: string }[] }>(hub, token, 'GET', '/audit?action=alias.create');
+    expect(audit.data.find((e) => e.targetId === 'fresh-alias')).toMatchObject({ actorType: 'system', actorName: 'cli' });
   }, 30_000);
 });

@@ -2,6 +2,8 @@
  * The audit log: every admin write records who (user, token), what (`<resource>.<verb>`),
  * which object, its tenant, before/after snapshots (secrets redacted) and the request id.
  */
+import type { AppliedChange } from '../apply.js';
+import { systemAdminCaller } from './admin-caller.js';
 import type { AuditEvent } from '../../core/domain.js';
 import type { AdminStore, AuditQuery } from '../../core/store.js';
 import type { AdminCaller } from './admin-caller.js';
@@ -77,4 +79,10 @@ export class AuditLog {
     const last = data[data.length - 1];
     return { data, nextCursor: rows.length > filter.limit && last?.id !== undefined ? String(last.id) : null };
   }
+}
+
+/** Audits every change of a hub-file apply (`zhongshu apply`, or a file applied at start) as a system actor. */
+export function applyAuditor(audit: AuditLog, actor: string): (change: AppliedChange) => Promise<void> {
+  const caller = systemAdminCaller(actor);
+  return (c) => audit.record(caller, `${c.kind}.${c.action}`, { type: c.kind, id: c.id, ...(c.tenantId !== undefined ? { tenantId: c.tenantId } : {}) }, c.before, c.after);
 }

@@ -44,6 +44,8 @@ export interface KeyFilter {
 }
 
 export interface CreateKeyInput {
+  /** A chosen id (local tools and automation); random when omitted. */
+  id?: string;
   appId: string;
   name: string;
   allowedModels?: string[];
@@ -115,6 +117,7 @@ export class KeyService {
       this.d.store,
       {
         tenantId: app.tenantId, appId: app.id, name: input.name,
+        ...(input.id !== undefined ? { id: input.id } : {}),
         ...(input.allowedModels !== undefined ? { allowedModels: input.allowedModels } : {}),
         ...(input.expiresAt !== undefined ? { expiresAt: input.expiresAt } : {}),
       },
