@@ -30,6 +30,7 @@ import { OutputAccumulator } from './accounting/output-accumulator.js';
 import { buildUsageEvent } from './accounting/usage-row.js';
 import { createAttemptSignal } from './resilience/attempt-signal.js';
 import { DEFAULT_RETRY_OPTIONS, decideNextStep, type RetryOptions } from './resilience/retry-policy.js';
+import { RetryBudget, type RetryBudgetOptions } from './resilience/retry-budget.js';
 import { estimateInputTokens, estimateTextTokens } from './routing/estimate-tokens.js';
 import { resolveCandidates, type RequestKind, type ResolvedCandidates } from './routing/resolve-candidates.js';
 import { buildRouteRequest, inferCapabilities } from './routing/route-request.js';
@@ -43,6 +44,8 @@ export interface GatewayOptions {
   firstByteTimeoutMs: number;
   /** Max silence inside a stream. Default 60 s. */
   idleTimeoutMs: number;
+  /** Per-deployment retry budget (retries ≤ ratio × first attempts). */
+  retryBudget?: Partial<RetryBudgetOptions>;
 }
 
 export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = {
@@ -170,8 +173,10 @@ function emptyPlanError(model: string, plan: RoutePlan, routeRequest: RouteReque
 
 export class Gateway {
   private readonly cache: ChatCacheHook | undefined;
+  private readonly retryBudget: RetryBudget;
 
   constructor(private readonly deps: GatewayDeps) {
+    this.retryBudget = new RetryBudget(deps.clock, deps.options.retryBudget);
     this.cache = deps.responseCache
       ? new ChatCacheHook({ cache: deps.responseCache, clock: deps.clock, logger: deps.logger, ...(deps.onCacheResult ? { onResult: deps.onCacheResult } : {}) })
       : undefined;
@@ -316,8 +321,20 @@ export class Gateway {
     const routeBase = { requestId: ctx.requestId, tenantId: ctx.principal.tenantId, requestedModel: model, at: clock.now() };
     let index = 0;
     let attempt = 0;
+    let lastError: HubError | undefined;
+    let previous: string | undefined;
     for (;;) {
       const deployment = plan.attempts[index] as Deployment;
+      // Re-sending to the deployment that just failed spends its retry budget; a fallback to
+      // another deployment is a fresh attempt there (the breaker and capacity filters guard it).
+      const sameDeploymentRetry = deployment.id === previous;
+      if (sameDeploymentRetry && !this.retryBudget.tryRetry(deployment.id)) {
+        this.deps.logger.info({ requestId: ctx.requestId, deployment: deployment.id }, 'retry budget exhausted');
+        planned.admission?.finishRequest(0);
+        throw lastError ?? new HubError('no_deployment_available', `No retry budget left for "${model}".`);
+      }
+      if (!sameDeploymentRetry) this.retryBudget.recordFirstAttempt(deployment.id);
+      previous = deployment.id;
       const admitted = planned.admission
         ? await planned.admission.reserveAttempt(deployment, planned.inputUpperBound, planned.requestedMaxTokens, attempt + 1)
         : undefined;
@@ -352,6 +369,7 @@ export class Gateway {
         } else if (admitted?.ok) {
           planned.admission?.settleAttempt(admitted.hold, 0, 'USD', 0);
         }
+        lastError = err;
         const step = ctx.signal.aborted ? { action: 'stop' as const } : decideNextStep(err, attempt, index, plan.attempts.length, options.retry, random);
         if (step.action === 'stop') {
           this.deps.traces.put(summarizeRoute(routeBase, plan, summaries, deployment.id));

@@ -104,3 +104,27 @@ describe('fallback', () => {
     expect(calls).toBeGreaterThanOrEqual(2);
   });
 });
+
+describe('retry budget', () => {
+  it('stops retrying a failing deployment once its budget is spent', async () => {
+    const budgetHub = await startTestHub({
+      yaml: fakeHubYaml({
+        providers: [{ id: 'pa', kind: 'openai-compatible', baseUrl: fakeA.url }],
+        deployments: [{ id: 'lonely', provider: 'pa', model: 'model-lonely', tier: 'standard', price: { input: 1, output: 1 } }],
+      }),
+      gateway: { retry: { maxAttempts: 3, backoffBaseMs: 1, backoffMaxMs: 2, maxRetryAfterMs: 0 }, retryBudget: { maxTokens: 4, ratio: 0 } },
+    });
+    try {
+      fakeA.reset();
+      fakeA.setDefault({ kind: 'status', status: 500 });
+      const c = new OpenAI({ apiKey: budgetHub.key, baseURL: `${budgetHub.url}/v1`, maxRetries: 0 });
+      for (let i = 0; i < 6; i++) {
+        await expect(c.chat.completions.create({ model: 'lonely', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: 502 });
+      }
+      // 6 first attempts + at most 4 retries (the allowance), instead of 6 × 3 = 18 calls.
+      expect(fakeA.requests.filter((r) => r.path.endsWith('/chat/completions'))).toHaveLength(10);
+    } finally {
+      await budgetHub.close();
+    }
+  });
+});
