@@ -15,6 +15,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { afterEach, beforeEach } from 'vitest';
+import { createStore, type SqlHubStore } from '../../src/storage/index.js';
 
 export type TestDatabaseName = 'sqlite' | 'postgres';
 
@@ -116,4 +118,23 @@ export async function testDatabases(): Promise<TestDatabaseFactory[]> {
   }
   console.warn(`[test] skipping PostgreSQL cases: ${reason}`);
   return [sqlite, { name: 'postgres', available: false, skipReason: reason, create: () => Promise.reject(new Error(reason)) }];
+}
+
+/**
+ * Registers beforeEach/afterEach hooks in the enclosing describe: a fresh database from
+ * `factory`, a migrated store on it (handed to `use`), closed and removed after each test.
+ */
+export function withFreshStore(factory: TestDatabaseFactory, use: (db: TestDatabase, store: SqlHubStore) => void): void {
+  let db: TestDatabase | undefined;
+  let store: SqlHubStore | undefined;
+  beforeEach(async () => {
+    db = await factory.create();
+    store = await createStore(db.url);
+    await store.migrate();
+    use(db, store);
+  });
+  afterEach(async () => {
+    await store?.close();
+    await db?.cleanup();
+  });
 }

@@ -1,9 +1,9 @@
 /** The batched ledger writer loses nothing: under load, across DB failures, on close. */
 import { sql } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/core/ports.js';
-import { createLedgerWriter, createStore, type SqlHubStore } from '../../src/storage/index.js';
-import { testDatabases, type TestDatabase } from './databases.js';
+import { createLedgerWriter, type SqlHubStore } from '../../src/storage/index.js';
+import { testDatabases, withFreshStore, type TestDatabase } from './databases.js';
 import { sampleUsage } from './store-fixtures.js';
 
 const factories = await testDatabases();
@@ -16,17 +16,11 @@ function recordingLogger(lines: string[]): Logger {
 
 for (const factory of factories) {
   describe.skipIf(!factory.available)(`ledger writer — ${factory.name}`, () => {
-    let db: TestDatabase;
-    let store: SqlHubStore;
-
-    beforeEach(async () => {
-      db = await factory.create();
-      store = await createStore(db.url);
-      await store.migrate();
-    });
-    afterEach(async () => {
-      await store?.close();
-      await db?.cleanup();
+    let db!: TestDatabase;
+    let store!: SqlHubStore;
+    withFreshStore(factory, (d, s) => {
+      db = d;
+      store = s;
     });
 
     it('append returns immediately and every row appended under load is stored after close()', async () => {

@@ -1,25 +1,19 @@
 /** The HubStore contract, run unchanged against SQLite and PostgreSQL. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ApiKeyRecord } from '../../src/core/domain.js';
 import { createStore, type SqlHubStore } from '../../src/storage/index.js';
-import { testDatabases, type TestDatabase } from './databases.js';
+import { testDatabases, withFreshStore, type TestDatabase } from './databases.js';
 import { sampleDeployment, sampleProvider, sampleUsage } from './store-fixtures.js';
 
 const factories = await testDatabases();
 
 for (const factory of factories) {
   describe.skipIf(!factory.available)(`HubStore contract — ${factory.name}`, () => {
-    let db: TestDatabase;
-    let store: SqlHubStore;
-
-    beforeEach(async () => {
-      db = await factory.create();
-      store = await createStore(db.url);
-      await store.migrate();
-    });
-    afterEach(async () => {
-      await store?.close();
-      await db?.cleanup();
+    let db!: TestDatabase;
+    let store!: SqlHubStore;
+    withFreshStore(factory, (d, s) => {
+      db = d;
+      store = s;
     });
 
     it('migrates idempotently and records applied versions', async () => {

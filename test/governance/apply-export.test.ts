@@ -1,13 +1,13 @@
 /** apply is idempotent and export → apply is a no-op, on SQLite and PostgreSQL. */
 import { readFileSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/config-error.js';
 import { parseHubFile } from '../../src/config/hub-file.js';
 import { applyHubFile } from '../../src/governance/apply.js';
 import { exportHubFile } from '../../src/governance/export.js';
 import { generateVirtualKey, hashVirtualKey } from '../../src/governance/keys.js';
 import { createStore, type SqlHubStore } from '../../src/storage/index.js';
-import { testDatabases, type TestDatabase } from '../contract/databases.js';
+import { testDatabases, withFreshStore, type TestDatabase } from '../contract/databases.js';
 
 const factories = await testDatabases();
 const example = parseHubFile(readFileSync('examples/hub.yaml', 'utf8'));
@@ -16,17 +16,11 @@ const env = { ACME_SUPPORT_KEY: supportKey };
 
 for (const factory of factories) {
   describe.skipIf(!factory.available)(`apply / export — ${factory.name}`, () => {
-    let db: TestDatabase;
-    let store: SqlHubStore;
-
-    beforeEach(async () => {
-      db = await factory.create();
-      store = await createStore(db.url);
-      await store.migrate();
-    });
-    afterEach(async () => {
-      await store?.close();
-      await db?.cleanup();
+    let db!: TestDatabase;
+    let store!: SqlHubStore;
+    withFreshStore(factory, (d, s) => {
+      db = d;
+      store = s;
     });
 
     it('applies the example, then reports no changes on a second apply', async () => {
