@@ -22,12 +22,13 @@ import { HubError, toHubError } from '../core/errors.js';
 import type { Clock, LedgerWriter, Logger } from '../core/ports.js';
 import type { ProviderAdapter, UpstreamCall } from '../core/provider.js';
 import type { RoutingHints } from '../core/routing-hints.js';
-import type { AttemptResult, RouteCandidate, RoutePlan, RouteRequest, Scheduler } from '../core/scheduling.js';
+import type { RouteCandidate, RoutePlan, RouteRequest, Scheduler } from '../core/scheduling.js';
 import { RequestAdmission, type AdmissionDeps, type AttemptHold } from './admission.js';
 import { cacheHeaders, ChatCacheHook, type CachedChat, type CacheResult, type CacheTicket, type ResponseCache } from './cache/index.js';
 import { estimateEmbeddingUsage, estimateUsage } from './accounting/estimate-usage.js';
-import { OutputAccumulator } from './accounting/output-accumulator.js';
 import { buildUsageEvent } from './accounting/usage-row.js';
+import { emptyPlanError, FAILED_STATUS, feedbackResult } from './attempt-outcome.js';
+import { committedStream } from './committed-stream.js';
 import { createAttemptSignal } from './resilience/attempt-signal.js';
 import { DEFAULT_RETRY_OPTIONS, decideNextStep, type RetryOptions } from './resilience/retry-policy.js';
 import { RetryBudget, type RetryBudgetOptions } from './resilience/retry-budget.js';
@@ -139,38 +140,6 @@ interface AttemptEnv {
   dispose(): void;
 }
 
-const FAILED_STATUS: Partial<Record<string, UsageStatus>> = {
-  client_closed_request: 'client_aborted',
-  upstream_timeout: 'timeout',
-  deadline_exceeded: 'timeout',
-};
-
-function feedbackResult(err: HubError): AttemptResult {
-  if (err.code === 'upstream_rate_limited') return 'throttled';
-  if (err.code === 'upstream_timeout') return 'timeout';
-  if (!err.failover && !err.retryable) return 'client_error';
-  return 'error';
-}
-
-/** Turns "every candidate filtered out" into the most useful client error. */
-function emptyPlanError(model: string, plan: RoutePlan, routeRequest: RouteRequest, candidates: readonly RouteCandidate[]): HubError {
-  const removed = (filter: string): boolean => (plan.filtered[filter] ?? 0) > 0;
-  if (removed('budget')) {
-    if (candidates.every((c) => c.deployment.price === undefined)) {
-      return new HubError('unpriced_model', `A budget applies, but no deployment of "${model}" has a price; ask the operator to price it.`);
-    }
-    return new HubError('budget_exceeded', `No deployment of "${model}" fits the remaining budget.`);
-  }
-  if (removed('context')) {
-    return new HubError('context_length_exceeded', `The prompt (~${routeRequest.inputTokens} tokens) plus max tokens (${routeRequest.maxOutputTokens}) exceed the context window of every deployment of "${model}".`);
-  }
-  if (removed('capabilities')) {
-    return new HubError('invalid_request', `No deployment of "${model}" has the required capabilities: ${routeRequest.capabilities.join(', ')}.`, { param: 'model' });
-  }
-  if (removed('maxCost')) return new HubError('budget_exceeded', `No deployment of "${model}" fits the request's max cost.`);
-  return new HubError('no_deployment_available', `Every deployment of "${model}" is currently unavailable (unhealthy, throttled or at capacity). Retry later.`);
-}
-
 export class Gateway {
   private readonly cache: ChatCacheHook | undefined;
   private readonly retryBudget: RetryBudget;
@@ -222,7 +191,14 @@ export class Gateway {
     const { iterator, first, ttftMs, env, sent } = opened.value;
     return {
       route: opened.route,
-      events: this.committedStream(ctx, planned, sent, env, iterator, first, ttftMs),
+      events: committedStream(
+        sent,
+        ctx.signal,
+        iterator,
+        first,
+        (outcome, err) => this.finishAttempt(ctx, planned, env, req.model, true, { ...outcome, ttftMs }, err),
+        () => env.dispose(),
+      ),
       headers: { ...planned.admission?.headers, ...cacheHeaders(ticket) },
     };
   }
@@ -469,50 +445,6 @@ export class Gateway {
       ...(outcome.ttftMs !== undefined ? { ttftMs: outcome.ttftMs } : {}),
       ...(err?.retryAfterMs !== undefined ? { retryAfterMs: finishedAt + err.retryAfterMs } : {}),
     });
-  }
-
-  private async *committedStream(
-    ctx: RequestContext,
-    planned: Planned,
-    req: ChatRequest,
-    env: AttemptEnv,
-    iterator: AsyncIterator<ChatStreamEvent>,
-    first: ChatStreamEvent,
-    ttftMs: number,
-  ): AsyncGenerator<ChatStreamEvent> {
-    const acc = new OutputAccumulator();
-    let status: UsageStatus = 'client_aborted';
-    let failure: HubError | undefined;
-    let upstreamDone = false;
-    try {
-      acc.add(first);
-      if (first.type !== 'usage') yield first;
-      for (;;) {
-        const next = await iterator.next();
-        if (next.done) break;
-        acc.add(next.value);
-        if (next.value.type !== 'usage') yield next.value;
-      }
-      upstreamDone = true;
-      if (!acc.sawFinish) yield { type: 'finish', finishReason: 'stop' };
-      status = 'ok';
-      yield { type: 'usage', usage: acc.providerUsage ?? estimateUsage(req, acc) };
-    } catch (thrown) {
-      failure = toHubError(thrown);
-      if (ctx.signal.aborted) failure = new HubError('client_closed_request', 'The client closed the request.');
-      status = FAILED_STATUS[failure.code] ?? 'upstream_error';
-      throw failure;
-    } finally {
-      if (!upstreamDone) await iterator.return?.().catch(() => undefined);
-      env.dispose();
-      const usage = acc.providerUsage ?? estimateUsage(req, acc);
-      this.finishAttempt(ctx, planned, env, req.model, true, {
-        status,
-        usage,
-        ttftMs,
-        ...(failure ? { errorCode: failure.code } : status === 'client_aborted' ? { errorCode: 'client_closed_request' } : {}),
-      }, failure && failure.code !== 'client_closed_request' ? failure : undefined);
-    }
   }
 }
 
