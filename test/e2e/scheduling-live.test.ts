@@ -8,20 +8,14 @@
  * Timeouts are short (attempt 2.5 s), the breaker's open time is 3–4 s and the peak-EWMA latency
  * forgets in about a second, so the test runs in about 20 s; the margins below are wide on purpose.
  *
- * Half-open probes reach the recovered deployment because it then scores better than the slow
- * one (the 429 storm keeps the third throttled): the scheduler probes a half-open deployment
- * only when it plans it, and has no active health checks yet.
+ * Half-open probes reach the recovered deployment both through live traffic (it then scores
+ * better than the slow one; the 429 storm keeps the third throttled) and through the hub's
+ * active health checks.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { UsageEvent } from '../../src/core/domain.js';
-import { startHub, type RunningHub } from '../../src/main.js';
-import { createStore } from '../../src/storage/index.js';
 import { startOpenAiFake, type FakeUpstream } from '../fakes/index.js';
 import { fakeHubYaml } from './fake-hub-yaml.js';
-import { ADMIN_PASSWORD, TEST_KEY } from './harness.js';
+import { adminJson, adminLogin, startTestHub, TEST_KEY, type TestHub } from './harness.js';
 
 const CONCURRENCY = 8;
 const MAX_REQUESTS = 2_500;
@@ -46,16 +40,13 @@ interface Health {
 let dark: FakeUpstream;
 let slow: FakeUpstream;
 let storm: FakeUpstream;
-let hub: RunningHub;
-let dataDir: string;
+let hub: TestHub;
 let adminToken: string;
 
 beforeAll(async () => {
   [dark, slow, storm] = await Promise.all([startOpenAiFake(), startOpenAiFake(), startOpenAiFake()]);
   for (const f of [dark, slow, storm]) f.setDefault({ kind: 'ok', delayMs: BASE_DELAY_MS });
-  dataDir = mkdtempSync(join(tmpdir(), 'zhongshu-live-'));
-  const configFile = join(dataDir, 'hub.yaml');
-  writeFileSync(configFile, fakeHubYaml({
+  const yaml = fakeHubYaml({
     providers: [
       { id: 'p-dark', kind: 'openai-compatible', baseUrl: dark.url },
       { id: 'p-slow', kind: 'openai-compatible', baseUrl: slow.url },
@@ -67,46 +58,26 @@ beforeAll(async () => {
       { id: 'dep-storm', provider: 'p-storm', model: 'm-storm', price: { input: 1, output: 1 } },
     ],
     aliases: [{ name: 'pool', members: [{ deployment: 'dep-dark' }, { deployment: 'dep-slow' }, { deployment: 'dep-storm' }] }],
-  }));
-  hub = await startHub({
-    host: '127.0.0.1', port: 0, dataDir, databaseUrl: join(dataDir, 'zhongshu.db'), configFile,
-    env: { ZHONGSHU_DEMO_KEY: TEST_KEY, ZHONGSHU_ADMIN_PASSWORD: ADMIN_PASSWORD, LOG_LEVEL: 'error' },
+  });
+  hub = await startTestHub({
+    yaml,
     gateway: { attemptTimeoutMs: 2_500, firstByteTimeoutMs: 2_500 },
     // Time constants scaled to a 15 s test: a short breaker open time, and a peak-EWMA latency
     // that forgets a cold-start outlier within about a second.
     scheduler: { breaker: { openMs: 3_000, maxOpenMs: 4_000 }, latency: { peakTauMs: 1_000 } },
   });
-  const login = await fetch(`${hub.url}/admin/api/v1/auth/login`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
-  });
-  adminToken = ((await login.json()) as { token: string }).token;
+  adminToken = await adminLogin(hub);
 });
 afterAll(async () => {
   await hub?.close();
   await Promise.all([dark?.close(), slow?.close(), storm?.close()]);
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function adminGet(path: string): Promise<any> {
-  const res = await fetch(`${hub.url}/admin/api/v1${path}`, { headers: { authorization: `Bearer ${adminToken}` } });
-  expect(res.status, path).toBe(200);
-  return res.json();
-}
-
 async function darkHealth(): Promise<Health> {
-  const body = (await adminGet('/deployments/health')) as { data: Health[] };
+  const body = await adminJson<{ data: Health[] }>(hub, adminToken, 'GET', '/deployments/health');
   return body.data.find((h) => h.deploymentId === 'dep-dark') as Health;
 }
 
-async function ledger(): Promise<UsageEvent[]> {
-  await hub.flushLedger();
-  const reader = await createStore(join(dataDir, 'zhongshu.db'));
-  try {
-    return (await reader.queryUsage({ limit: 100_000 })).sort((a, b) => a.startedAt - b.startedAt || a.attempt - b.attempt);
-  } finally {
-    await reader.close();
-  }
-}
 
 /** Bounded load: CONCURRENCY workers until `stop()` or MAX_REQUESTS. */
 function startLoad(): { sent: Sent[]; stop(): Promise<void> } {
@@ -184,14 +155,14 @@ describe('live proof: one alias, three upstreams, three kinds of trouble', () =>
       const duringOpen = load.sent.filter((s) => s.sentAt >= open.seenAt + 50 && s.doneAt <= open.openUntil - 50);
       expect(duringOpen.length).toBeGreaterThan(5);
       for (const s of duringOpen) {
-        const trace = await adminGet(`/traces/${s.requestId}`);
+        const trace = await adminJson<{ plan: string[]; filtered: Record<string, number> }>(hub, adminToken, 'GET', `/traces/${s.requestId}`);
         expect(trace.plan).not.toContain('dep-dark');
         expect(trace.filtered.breaker).toBe(1);
         expect(s.route).toMatch(/filtered=.*breaker:1/);
       }
 
       // 3. The ledger tells the story.
-      const rows = (await ledger()).filter((r) => r.finishedAt >= faultsAt);
+      const rows = (await hub.usage()).filter((r) => r.finishedAt >= faultsAt);
       const darkRows = rows.filter((r) => r.deploymentId === 'dep-dark');
       const darkFailures = darkRows.filter((r) => r.startedAt < recoveredAt && r.status !== 'ok');
       expect(darkFailures.length).toBeGreaterThanOrEqual(5);

@@ -3,11 +3,9 @@
  * which object, its tenant, before/after snapshots (secrets redacted) and the request id.
  */
 import type { AppliedChange } from '../apply.js';
-import { systemAdminCaller } from './admin-caller.js';
 import type { AuditEvent } from '../../core/domain.js';
 import type { AdminStore, AuditQuery } from '../../core/store.js';
-import type { AdminCaller } from './admin-caller.js';
-import { canSeeTenant, isPlatformWide } from './admin-caller.js';
+import { canSeeTenant, isPlatformWide, systemAdminCaller, type AdminCaller } from './admin-caller.js';
 import { redactSecrets } from './admin-redact.js';
 
 export interface AuditTarget {
@@ -16,14 +14,8 @@ export interface AuditTarget {
   tenantId?: string;
 }
 
-export interface AuditFilter {
-  actorId?: string;
-  action?: string;
-  targetType?: string;
-  targetId?: string;
-  tenantId?: string;
-  from?: number;
-  to?: number;
+/** What a caller may filter on: the store query without its internal cursor, plus paging. */
+export interface AuditFilter extends Omit<AuditQuery, 'beforeId'> {
   /** Opaque cursor from a previous page. */
   cursor?: string;
   limit: number;
