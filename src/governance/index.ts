@@ -5,4 +5,4 @@ export { createCatalogHolder, type CatalogHolder, type CatalogHolderOptions } fr
 export { bootstrapHub, BOOTSTRAP_ADMIN_USERNAME, DEFAULT_APP_ID, DEFAULT_TENANT_ID, DEMO_KEY_ID, type BootstrapOptions, type BootstrapResult } from './bootstrap.js';
 export { displayPrefix, generateVirtualKey, hashVirtualKey, isWellFormedVirtualKey } from './keys.js';
 export { generateAdminPassword, hashAdminPassword, verifyAdminPassword } from './admin-password.js';
-export { createVirtualKey, revokeVirtualKey, type CreateVirtualKeyInput, type CreatedVirtualKey } from './key-service.js';
+export { createVirtualKey, type CreateVirtualKeyInput, type CreatedVirtualKey } from './key-service.js';

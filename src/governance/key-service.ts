@@ -43,13 +43,3 @@ export async function createVirtualKey(store: HubStore, input: CreateVirtualKeyI
   await store.insertApiKey(record);
   return { record, key };
 }
-
-/** Marks the key revoked (idempotent: an already revoked key keeps its first revocation time). */
-export async function revokeVirtualKey(store: HubStore, id: string, now: () => number = Date.now): Promise<ApiKeyRecord> {
-  const record = (await store.listApiKeys()).find((k) => k.id === id || k.prefix === id);
-  if (record === undefined) throw new HubError('not_found', `no key with id or prefix "${id}"`);
-  if (record.revokedAt !== undefined) return record;
-  const revoked = { ...record, revokedAt: now() };
-  await store.updateApiKey(revoked);
-  return revoked;
-}

@@ -28,17 +28,3 @@ export function createAdapterRegistry(): ReadonlyMap<string, ProviderAdapter> {
   ];
   return new Map(adapters.map((a) => [a.kind, a]));
 }
-
-/** Provider kinds the hub knows (for config validation and docs). */
-export const PROVIDER_KINDS = [
-  'openai',
-  'azure-openai',
-  'anthropic',
-  'deepseek',
-  'zhipu',
-  'qwen',
-  'moonshot',
-  'volcengine',
-  'openai-compatible',
-  'simulator',
-] as const;

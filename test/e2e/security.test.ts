@@ -24,11 +24,16 @@ beforeAll(async () => {
   fake = await startOpenAiFake({ apiKey: PROVIDER_SECRET });
   hub = await startTestHub({
     yaml: fakeHubYaml({
-      providers: [{ id: 'up', kind: 'openai', baseUrl: fake.url, apiKeyEnv: 'UP_KEY' }],
+      providers: [
+        { id: 'up', kind: 'openai', baseUrl: fake.url, apiKeyEnv: 'UP_KEY' },
+        // Misconfigured on purpose: cloud metadata is refused even with private networks allowed.
+        { id: 'meta', kind: 'openai-compatible', baseUrl: 'http://169.254.169.254/v1' },
+      ],
       deployments: [
         { id: 'cheap', provider: 'up', model: 'cheap-model', tier: 'economy', price: { input: 0.1, output: 0.2 } },
         { id: 'pricey', provider: 'up', model: 'pricey-model', tier: 'premium', price: { input: 10, output: 30 } },
         { id: 'free-ride', provider: 'up', model: 'unpriced-model', tier: 'standard' },
+        { id: 'metadata', provider: 'meta', model: 'm', tier: 'standard', price: { input: 1, output: 1 } },
       ],
       aliases: [{ name: 'mixed', members: [{ deployment: 'cheap' }, { deployment: 'pricey' }] }],
       extra: [
@@ -148,6 +153,21 @@ describe('nothing the client sends decides where credentials go', () => {
     expect(headerText).not.toContain('evil');
     expect(headerText).not.toContain('sk-client-supplied');
     expect(headerText).not.toContain('169.254');
+  });
+});
+
+describe('egress address policy', () => {
+  it('refuses a deployment pointing at cloud metadata, with no connection made', async () => {
+    const res = await fetch(`${hub.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${hub.key}` },
+      body: JSON.stringify({ model: 'metadata', messages: [{ role: 'user', content: 'x' }] }),
+    });
+    expect(res.status).toBe(502);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('egress_denied');
+    const rows = (await hub.usage()).filter((r) => r.deploymentId === 'metadata');
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r) => r.errorCode === 'egress_denied' && r.costMicros === 0)).toBe(true);
   });
 });
 
