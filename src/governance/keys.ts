@@ -3,6 +3,7 @@
  * Only `hashVirtualKey(key)` (sha256 hex) and `displayPrefix(key)` are ever stored.
  * `isWellFormedVirtualKey` is the cheap check done before any storage access.
  */
+import * as nodeCrypto from 'node:crypto';
 import { createHash, randomBytes } from 'node:crypto';
 
 export const VIRTUAL_KEY_PREFIX = 'zs-';
@@ -28,9 +29,12 @@ export function isWellFormedVirtualKey(value: string): boolean {
   return value.length === VIRTUAL_KEY_PREFIX.length + VIRTUAL_KEY_BODY_LENGTH && WELL_FORMED.test(value);
 }
 
+/** `crypto.hash` (Node ≥ 20.12): the same digest without a Hash object; absent on older Node 20. */
+const oneShotHash: typeof nodeCrypto.hash | undefined = typeof nodeCrypto.hash === 'function' ? nodeCrypto.hash : undefined;
+
 /** sha256 hex of the full key: the only form in which a key is stored or looked up. */
 export function hashVirtualKey(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
+  return oneShotHash !== undefined ? oneShotHash('sha256', key, 'hex') : createHash('sha256').update(key, 'utf8').digest('hex');
 }
 
 /** `zs-` + the first 8 body characters, e.g. `zs-AbC123xy`: safe to show and log. */

@@ -24,6 +24,8 @@ describe('virtual keys', () => {
   it('hashes with sha256 hex and shows only a short prefix', () => {
     const k = generateVirtualKey();
     expect(hashVirtualKey(k)).toBe(createHash('sha256').update(k).digest('hex'));
+    // Any string (apply hashes configured secrets) hashes as its UTF-8 bytes.
+    for (const s of ['', 'zs-密钥-é', '\u{1F600}']) expect(hashVirtualKey(s)).toBe(createHash('sha256').update(s, 'utf8').digest('hex'));
     expect(displayPrefix(k)).toBe(k.slice(0, 11));
     expect(k.startsWith(displayPrefix(k))).toBe(true);
   });
