@@ -198,15 +198,7 @@ export async function startHub(opts: StartOptions = {}): Promise<RunningHub> {
     responseCache: new MemoryResponseCache({ clock: systemClock }),
     onCacheResult: (tenant, result) => metrics.responseCache.inc({ tenant, result }),
     onUsage(event) {
-      const labels = { deployment: event.deploymentId, tenant: event.tenantId };
-      metrics.attempts.inc({ deployment: event.deploymentId, result: event.status });
-      metrics.attemptDuration.observe({ deployment: event.deploymentId }, event.latencyMs / 1000);
-      if (event.ttftMs !== undefined) metrics.timeToFirstToken.observe({ deployment: event.deploymentId }, event.ttftMs / 1000);
-      metrics.tokens.inc({ ...labels, kind: 'input' }, event.inputTokens);
-      metrics.tokens.inc({ ...labels, kind: 'output' }, event.outputTokens);
-      metrics.tokens.inc({ ...labels, kind: 'cached' }, event.cachedInputTokens);
-      metrics.costMicros.inc({ ...labels, currency: event.currency }, event.costMicros);
-      if (event.unpriced) metrics.unpricedAttempts.inc({ deployment: event.deploymentId });
+      metrics.recordAttempt(event);
     },
   });
 
