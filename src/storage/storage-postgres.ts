@@ -2,6 +2,7 @@
 import pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
 import { SqlHubStore } from './sql/sql-store.js';
+import { createPostgresUsageBatchWriter } from './sql/usage-batch-postgres.js';
 import type { HubDatabase } from './sql/sql-schema.js';
 
 const INT8_OID = 20;
@@ -26,5 +27,5 @@ export function createPostgresStore(connectionString: string): SqlHubStore {
   // An idle client's error (e.g. server restart) must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
   const db = new Kysely<HubDatabase>({ dialect: new PostgresDialect({ pool }) });
-  return new SqlHubStore(db, 'postgres');
+  return new SqlHubStore(db, 'postgres', createPostgresUsageBatchWriter(db));
 }

@@ -224,3 +224,23 @@ export function adminUserFromRow(r: Selectable<AdminUsersTable>): AdminUser {
     createdAt: num(r.created_at),
   });
 }
+
+/** Columns of a ledger row in the order of `usageValues` (every column but the generated `id`). */
+export const USAGE_COLUMNS = [
+  'request_id', 'attempt', 'started_at', 'finished_at', 'tenant_id', 'app_id', 'key_id', 'end_user', 'plugin', 'prompt_ref',
+  'requested_model', 'deployment_id', 'provider_id', 'upstream_model', 'decision', 'biz_level', 'stream', 'status', 'error_code',
+  'input_tokens', 'output_tokens', 'cached_input_tokens', 'cache_write_tokens', 'reasoning_tokens', 'usage_source', 'cost_micros',
+  'currency', 'unpriced', 'latency_ms', 'ttft_ms',
+] as const satisfies readonly (keyof Insertable<UsageEventsTable>)[];
+
+export type UsageValue = string | number | null;
+
+/** The values of `usageToRow(e)` in `USAGE_COLUMNS` order, for prepared statements (the hot ledger write). */
+export function usageValues(e: UsageEvent): UsageValue[] {
+  return [
+    e.requestId, e.attempt, e.startedAt, e.finishedAt, e.tenantId, e.appId, e.keyId, e.endUser ?? null, e.plugin ?? null, e.promptRef ?? null,
+    e.requestedModel, e.deploymentId, e.providerId, e.upstreamModel, e.decision ?? null, e.bizLevel ?? null, boolToDb(e.stream), e.status, e.errorCode ?? null,
+    e.inputTokens, e.outputTokens, e.cachedInputTokens, e.cacheWriteTokens, e.reasoningTokens, e.usageSource, e.costMicros,
+    e.currency, boolToDb(e.unpriced), e.latencyMs, e.ttftMs ?? null,
+  ];
+}

@@ -1,24 +1,23 @@
 /**
  * The one Kysely implementation of HubStore, shared by SQLite and PostgreSQL.
  * Every query is parameterised by Kysely; dialect differences live in sql-dialect.ts.
+ * The exception is the hot ledger write (`insertUsage`), delegated to a per-backend
+ * UsageBatchWriter (usage-batch-writer.ts) that avoids compiling SQL per batch.
  */
-import { Migrator, sql, type Kysely, type Transaction } from 'kysely';
+import { Migrator, sql, type Kysely } from 'kysely';
 import type { AdminUser, ApiKeyRecord, App, Deployment, ModelAlias, ProviderRecord, Tenant, UsageEvent } from '../../core/domain.js';
 import type { HubStore, UsageQuery } from '../../core/store.js';
 import { hubMigrationProvider } from './migrations/index.js';
 import { boolFromDb, boolToDb, type SqlDialectName } from './sql-dialect.js';
 import * as rows from './sql-rows.js';
 import type { HubDatabase } from './sql-schema.js';
-import type { UsageDatabase } from './usage-rollup-schema.js';
-import { upsertUsageRollups } from './usage-rollup-writer.js';
-
-/** Rows per INSERT statement (SQLite allows 32766 bound parameters; a row has 30). */
-const USAGE_CHUNK = 500;
+import type { UsageBatchWriter } from './usage-batch-writer.js';
 
 export class SqlHubStore implements HubStore {
   constructor(
     readonly db: Kysely<HubDatabase>,
     readonly dialect: SqlDialectName,
+    private readonly usageWriter: UsageBatchWriter,
   ) {}
 
   async migrate(): Promise<void> {
@@ -145,17 +144,9 @@ export class SqlHubStore implements HubStore {
     return row === undefined ? undefined : rows.apiKeyFromRow(row);
   }
 
+  /** One transaction per call: new rows and their rollups; rows already stored are skipped. */
   async insertUsage(events: UsageEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    await this.db.transaction().execute(async (trx) => {
-      const inserted = [];
-      for (let i = 0; i < events.length; i += USAGE_CHUNK) {
-        const chunk = events.slice(i, i + USAGE_CHUNK).map(rows.usageToRow);
-        // RETURNING yields only rows really inserted (not duplicates), which the rollups then add.
-        inserted.push(...(await trx.insertInto('usage_events').values(chunk).onConflict((oc) => oc.columns(['request_id', 'attempt']).doNothing()).returningAll().execute()));
-      }
-      await upsertUsageRollups(trx as unknown as Transaction<UsageDatabase>, inserted);
-    });
+    await this.usageWriter.write(events);
   }
   async queryUsage(query: UsageQuery): Promise<UsageEvent[]> {
     let q = this.db.selectFrom('usage_events').selectAll();

@@ -1,16 +1,15 @@
 /**
  * Keeps the hour rollups equal to the ledger:
- *  - `upsertUsageRollups` adds the rows a ledger INSERT actually inserted (RETURNING skips rows
- *    whose (request_id, attempt) already existed), inside the same transaction;
+ *  - the ledger batch writers (usage-batch-sqlite.ts, usage-batch-postgres.ts) add the rows a
+ *    batch actually inserted, inside the same transaction (usage-rollup-aggregate.ts sums them);
  *  - `rebuildUsageRollups` recomputes the hours of a range from the ledger (migration backfill,
  *    repair). On PostgreSQL it locks the rollup tables so a concurrent ledger batch is either
  *    fully seen by the rebuild or applied on top of it.
  * Upserts are sorted by (bucket_start, dims_key) so concurrent writers lock rows in one order
  * (no deadlocks between hub nodes on PostgreSQL).
  */
-import { sql, type ColumnDataType, type CreateTableBuilder, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { sql, type ColumnDataType, type CreateTableBuilder, type Kysely, type Transaction } from 'kysely';
 import type { SqlDialectName } from './sql-dialect.js';
-import type { UsageEventsTable } from './sql-schema.js';
 import { groupSelectSql } from './usage-group-sql.js';
 import {
   DIMENSION_COLUMNS, METRIC_COLUMNS, ROLLUP_TABLES, dimsKey, rollupBucketOf,
@@ -20,47 +19,6 @@ import {
 /** Rows per rollup INSERT (27 columns → ~11k bound parameters, under SQLite's 32766). */
 const ROLLUP_CHUNK = 400;
 
-type LedgerRow = Selectable<UsageEventsTable>;
-
-function metricsOf(r: LedgerRow): Record<(typeof METRIC_COLUMNS)[number], number> {
-  return {
-    requests: Number(r.attempt) === 1 ? 1 : 0,
-    attempts: 1,
-    ok_count: r.status === 'ok' ? 1 : 0,
-    error_count: r.status === 'ok' ? 0 : 1,
-    input_tokens: Number(r.input_tokens),
-    output_tokens: Number(r.output_tokens),
-    cached_input_tokens: Number(r.cached_input_tokens),
-    cache_write_tokens: Number(r.cache_write_tokens),
-    reasoning_tokens: Number(r.reasoning_tokens),
-    cost_micros: Number(r.cost_micros),
-    unpriced_count: Number(r.unpriced) === 1 ? 1 : 0,
-    latency_ms_sum: Number(r.latency_ms),
-  };
-}
-
-/** Aggregates ledger rows into the rollup rows of one table, sorted by (bucket, key). */
-export function aggregateRollups(spec: RollupTableSpec, rows: readonly LedgerRow[]): RollupRow[] {
-  const columns = spec.dimensions.map((d) => DIMENSION_COLUMNS[d]);
-  const byGroup = new Map<string, RollupRow>();
-  for (const r of rows) {
-    const bucket = rollupBucketOf(spec, Number(r.started_at));
-    const values = columns.map((c) => (r[c] as string | null) ?? '');
-    // Group on the plain values; hash once per group, not once per row.
-    const group = `${bucket}\u001f${values.join('\u001f')}`;
-    const m = metricsOf(r);
-    const existing = byGroup.get(group);
-    if (existing !== undefined) {
-      for (const c of METRIC_COLUMNS) existing[c] += m[c];
-      continue;
-    }
-    const row = { bucket_start: bucket, dims_key: dimsKey(values), ...m } as RollupRow;
-    columns.forEach((c, i) => { row[c as DimensionColumn] = values[i] as string; });
-    byGroup.set(group, row);
-  }
-  return [...byGroup.values()].sort((a, b) => a.bucket_start - b.bucket_start || (a.dims_key < b.dims_key ? -1 : a.dims_key > b.dims_key ? 1 : 0));
-}
-
 async function upsertRows(db: Kysely<UsageDatabase> | Transaction<UsageDatabase>, spec: RollupTableSpec, rows: readonly RollupRow[]): Promise<void> {
   const table = spec.name;
   const add = Object.fromEntries(METRIC_COLUMNS.map((c) => [c, sql`${sql.ref(`${table}.${c}`)} + ${sql.ref(`excluded.${c}`)}`]));
@@ -68,15 +26,6 @@ async function upsertRows(db: Kysely<UsageDatabase> | Transaction<UsageDatabase>
     const chunk = rows.slice(i, i + ROLLUP_CHUNK) as unknown as UsageDatabase[typeof table][];
     await db.insertInto(table).values(chunk).onConflict((oc) => oc.columns(['bucket_start', 'dims_key']).doUpdateSet(add)).execute();
   }
-}
-
-/**
- * Adds freshly inserted ledger rows to every rollup table. Call inside the transaction that
- * inserted them, with exactly the rows the INSERT returned.
- */
-export async function upsertUsageRollups(trx: Kysely<UsageDatabase> | Transaction<UsageDatabase>, inserted: readonly LedgerRow[]): Promise<void> {
-  if (inserted.length === 0) return;
-  for (const spec of ROLLUP_TABLES) await upsertRows(trx, spec, aggregateRollups(spec, inserted));
 }
 
 /** Recomputes the rollups of every hour overlapping [from, to) (default: all) from the ledger, in one transaction. */
