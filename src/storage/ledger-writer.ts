@@ -29,6 +29,8 @@ class BatchedLedgerWriter implements LedgerWriter {
   private appended = 0;
   private written = 0;
   private writing: Promise<void> | undefined;
+  /** A `kick` is already queued with setImmediate (one is enough, however many rows arrive). */
+  private kickQueued = false;
   private failures = 0;
   private retryAt = 0;
   private closed = false;
@@ -58,11 +60,21 @@ class BatchedLedgerWriter implements LedgerWriter {
         this.opts.logger?.warn({ queued: this.queue.length }, 'ledger row appended after close; writing it now');
         void this.flush().catch(() => undefined);
       } else if (this.queue.length >= this.maxBatch) {
-        setImmediate(() => this.kick());
+        this.kickSoon();
       }
     } catch {
       // append must never throw on the request path
     }
+  }
+
+  /** A full batch is waiting: write it on the next turn (a running write kicks again when it ends). */
+  private kickSoon(): void {
+    if (this.kickQueued || this.writing !== undefined) return;
+    this.kickQueued = true;
+    setImmediate(() => {
+      this.kickQueued = false;
+      this.kick();
+    });
   }
 
   /** Starts one batch write unless one is running or a retry is pending. */
@@ -70,7 +82,7 @@ class BatchedLedgerWriter implements LedgerWriter {
     if (this.writing !== undefined || this.queue.length === 0 || Date.now() < this.retryAt) return;
     this.writing = this.writeBatch().finally(() => {
       this.writing = undefined;
-      if (this.queue.length >= this.maxBatch && !this.closed) setImmediate(() => this.kick());
+      if (this.queue.length >= this.maxBatch && !this.closed) this.kickSoon();
     });
   }
 
