@@ -26,10 +26,12 @@ import type {
 import { HubError } from '../../../core/errors.js';
 import { invalidRequestFromZod } from '../../errors/http-validation-error.js';
 import { toRoutingHints, type RoutingHints } from './openai-hub-extension.js';
+import { fastDecodeOpenAiChatBody } from './openai-chat-fast-decode.js';
 import {
   OPENAI_MAPPED_FIELDS,
   openAiChatBodySchema,
   type OpenAiChatBody,
+  type OpenAiChatFields,
   type OpenAiMessage,
 } from './openai-chat-schema.js';
 
@@ -47,20 +49,35 @@ export function requireJsonObject(body: unknown): Record<string, unknown> {
   return body as Record<string, unknown>;
 }
 
-/** Parses and validates a `POST /v1/chat/completions` body. Throws HubError (`invalid_request`, `unsupported_parameter`). */
+/**
+ * Parses and validates a `POST /v1/chat/completions` body. Throws HubError (`invalid_request`,
+ * `unsupported_parameter`). The hand-written fast path decodes valid bodies; anything it does not
+ * accept goes through the zod schema, which decides and words the error.
+ */
 export function parseOpenAiChatRequest(body: unknown): ParsedChatRequest {
   const raw = requireJsonObject(body);
+  const fast = fastDecodeOpenAiChatBody(raw);
+  if (fast !== undefined) return translate(fast.fields, fast.messages, raw);
+  return translateBySchema(raw);
+}
+
+/** The schema path alone (what the fast path must agree with). Exported for the equivalence test. */
+export function parseOpenAiChatRequestBySchema(body: unknown): ParsedChatRequest {
+  return translateBySchema(requireJsonObject(body));
+}
+
+function translateBySchema(raw: Record<string, unknown>): ParsedChatRequest {
   const parsed = openAiChatBodySchema.safeParse(raw);
   if (!parsed.success) throw invalidRequestFromZod(parsed.error);
-  const b = parsed.data;
+  return translate(parsed.data, parsed.data.messages.map(toCanonicalMessage), raw);
+}
+
+/** Validated fields + canonical messages → ChatRequest and hints; shared by both paths. */
+function translate(b: OpenAiChatFields, messages: ChatMessage[], raw: Record<string, unknown>): ParsedChatRequest {
   if (b.n != null && b.n > 1) {
     throw new HubError('unsupported_parameter', `'n' = ${b.n} is not supported: the hub returns one choice per request; send ${b.n} requests instead.`, { param: 'n' });
   }
-  const request: ChatRequest = {
-    model: b.model,
-    messages: b.messages.map(toCanonicalMessage),
-    stream: b.stream === true,
-  };
+  const request: ChatRequest = { model: b.model, messages, stream: b.stream === true };
   if (request.stream && b.stream_options?.include_usage === true) request.includeUsage = true;
   const maxTokens = b.max_completion_tokens ?? b.max_tokens;
   if (maxTokens != null) request.maxTokens = maxTokens;
@@ -69,16 +86,16 @@ export function parseOpenAiChatRequest(body: unknown): ParsedChatRequest {
   const responseFormat = toResponseFormat(b.response_format);
   if (responseFormat) request.responseFormat = responseFormat;
   if (b.user) request.user = b.user;
-  const passthrough = collectPassthrough(raw);
+  let passthrough = collectPassthrough(raw);
   if (b.reasoning_effort) {
     if (REASONING_EFFORTS.has(b.reasoning_effort)) request.reasoningEffort = b.reasoning_effort as ChatRequest['reasoningEffort'];
-    else passthrough.reasoning_effort = b.reasoning_effort;
+    else (passthrough ?? (passthrough = {})).reasoning_effort = b.reasoning_effort;
   }
-  if (Object.keys(passthrough).length > 0) request.passthrough = passthrough;
+  if (passthrough !== undefined) request.passthrough = passthrough;
   return { request, hints: toRoutingHints(b.zhongshu, b.user ?? undefined) };
 }
 
-function copySampling(b: OpenAiChatBody, r: ChatRequest): void {
+function copySampling(b: OpenAiChatFields, r: ChatRequest): void {
   if (b.temperature != null) r.temperature = b.temperature;
   if (b.top_p != null) r.topP = b.top_p;
   if (b.top_k != null) r.topK = b.top_k;
@@ -91,22 +108,22 @@ function copySampling(b: OpenAiChatBody, r: ChatRequest): void {
   if (b.frequency_penalty != null) r.frequencyPenalty = b.frequency_penalty;
 }
 
-function copyTools(b: OpenAiChatBody, r: ChatRequest): void {
-  const tools: ToolDefinition[] = (b.tools ?? []).map((t) => {
-    const def: ToolDefinition = { name: t.function.name };
-    if (t.function.description != null) def.description = t.function.description;
-    if (t.function.parameters != null) def.parameters = t.function.parameters;
-    if (t.function.strict != null) def.strict = t.function.strict;
-    return def;
-  });
+function copyTools(b: OpenAiChatFields, r: ChatRequest): void {
   const choice = b.tool_choice ?? undefined;
-  if (tools.length === 0) {
+  if (b.tools == null || b.tools.length === 0) {
     // Without tools only 'none'/'auto' make sense; they are dropped (upstreams reject them alone).
     if (choice === 'required' || typeof choice === 'object') {
       throw new HubError('invalid_request', "'tool_choice' requires 'tools': declare the tool(s) the model may call.", { param: 'tool_choice' });
     }
     return;
   }
+  const tools: ToolDefinition[] = b.tools.map((t) => {
+    const def: ToolDefinition = { name: t.function.name };
+    if (t.function.description != null) def.description = t.function.description;
+    if (t.function.parameters != null) def.parameters = t.function.parameters;
+    if (t.function.strict != null) def.strict = t.function.strict;
+    return def;
+  });
   r.tools = tools;
   if (choice !== undefined) r.toolChoice = toToolChoice(choice, tools);
   if (b.parallel_tool_calls != null) r.parallelToolCalls = b.parallel_tool_calls;
@@ -132,11 +149,13 @@ function toResponseFormat(rf: OpenAiChatBody['response_format']): ResponseFormat
   return out;
 }
 
-function collectPassthrough(raw: Record<string, unknown>): JsonObject {
-  const out: JsonObject = {};
-  for (const [key, value] of Object.entries(raw)) {
+/** The body's unmapped, non-null fields; `undefined` when there are none (the common case). */
+function collectPassthrough(raw: Record<string, unknown>): JsonObject | undefined {
+  let out: JsonObject | undefined;
+  for (const key of Object.keys(raw)) {
+    const value = raw[key];
     if (OPENAI_MAPPED_FIELDS.has(key) || value === null || value === undefined) continue;
-    out[key] = value as JsonValue;
+    (out ?? (out = {}))[key] = value as JsonValue;
   }
   return out;
 }

@@ -163,3 +163,6 @@ export const openAiChatBodySchema = z.looseObject({
 });
 
 export type OpenAiChatBody = z.infer<typeof openAiChatBodySchema>;
+
+/** The validated body without its messages: what the translation reads besides the messages. */
+export type OpenAiChatFields = { [K in keyof OpenAiChatBody as K extends 'messages' ? never : K]: OpenAiChatBody[K] };
