@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatResponse, ChatStreamEvent, Usage } from '../../src/core/chat.js';
 import { HubError } from '../../src/core/errors.js';
 import { encodeOpenAiChatResponse, OpenAiStreamEncoder } from '../../src/http/v1/openai/index.js';
+import { serializeOpenAiChatResponse } from '../../src/http/v1/openai/openai-chat-response.js';
+import { mulberry32 } from '../../src/lib/prng.js';
 import { startCodecTestServer, type CodecTestServer } from './codec-test-server.js';
 
 const usage: Usage = { inputTokens: 20, outputTokens: 12, cachedInputTokens: 5, cacheWriteTokens: 0, reasoningTokens: 4, source: 'provider' };
@@ -80,6 +82,37 @@ describe('encodeOpenAiChatResponse', () => {
       { usage },
     );
     expect(json.choices[0]?.message).toEqual({ role: 'assistant', content: 'Hi', refusal: null });
+  });
+});
+
+describe('serializeOpenAiChatResponse', () => {
+  it('writes exactly JSON.stringify(encodeOpenAiChatResponse(…)) on 2,000 generated responses', () => {
+    const rnd = mulberry32(42);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)] as T;
+    const strings = ['', 'Hi', 'quote " backslash \\ newline \n tab \t', '\u0000\u001f\u2028', '中文 😀', '\ud800 lone', '</script>'];
+    const counts = [0, 1, 31, 2 ** 31, Number.MAX_SAFE_INTEGER];
+    for (let i = 0; i < 2_000; i++) {
+      const resp: ChatResponse = {
+        id: pick(strings),
+        model: pick(strings),
+        created: pick([0, 1_700_000_000]),
+        content: pick([null, ...strings]),
+        toolCalls: Array.from({ length: pick([0, 0, 1, 2]) }, () => ({ id: pick(strings), name: pick(strings), arguments: pick(strings) })),
+        finishReason: pick(['stop', 'length', 'tool_calls', 'content_filter'] as const),
+      };
+      const reasoning = pick([undefined, ...strings]);
+      if (reasoning !== undefined) resp.reasoning = reasoning;
+      const u: Usage = {
+        inputTokens: pick(counts),
+        outputTokens: pick(counts),
+        cachedInputTokens: pick(counts),
+        cacheWriteTokens: pick(counts),
+        reasoningTokens: pick(counts),
+        source: pick(['provider', 'estimated'] as const),
+      };
+      const opts = { usage: u, ...(rnd() < 0.3 ? { model: pick(strings) } : {}), ...(rnd() < 0.3 ? { id: pick(strings) } : {}) };
+      expect(serializeOpenAiChatResponse(resp, opts), `#${i}`).toBe(JSON.stringify(encodeOpenAiChatResponse(resp, opts)));
+    }
   });
 });
 

@@ -1,6 +1,10 @@
 /**
  * Canonical ChatResponse → OpenAI `chat.completion` JSON. The usage written is the usage the
  * hub bills (the route passes it: provider-reported, or estimated when the upstream gave none).
+ *
+ * Two forms of the same document: `encodeOpenAiChatResponse` (an object, serialized by the
+ * caller) and `serializeOpenAiChatResponse` (the JSON text, byte for byte
+ * `JSON.stringify(encodeOpenAiChatResponse(…))`, written without the intermediate objects).
  */
 import type { ChatResponse, ToolCall, Usage } from '../../../core/chat.js';
 
@@ -90,4 +94,31 @@ export function encodeOpenAiChatResponse(resp: ChatResponse, opts: OpenAiRespons
     usage: toOpenAiUsage(opts.usage),
     system_fingerprint: null,
   };
+}
+
+/** `JSON.stringify` of a number: non-finite values are `null`. */
+function jsonNumber(n: number): string {
+  return Number.isFinite(n) ? String(n) : 'null';
+}
+
+/**
+ * The `chat.completion` JSON text: exactly `JSON.stringify(encodeOpenAiChatResponse(resp, opts))`
+ * (same keys, order and escaping), at a fraction of its cost. For a caller that sends text with
+ * `content-type: application/json; charset=utf-8` instead of an object for Fastify to serialize.
+ */
+export function serializeOpenAiChatResponse(resp: ChatResponse, opts: OpenAiResponseOptions): string {
+  const u = opts.usage;
+  let message = `{"role":"assistant","content":${JSON.stringify(resp.content)},"refusal":null`;
+  if (resp.toolCalls.length > 0) message += `,"tool_calls":${JSON.stringify(toOpenAiToolCalls(resp.toolCalls))}`;
+  if (resp.reasoning) message += `,"reasoning_content":${JSON.stringify(resp.reasoning)}`;
+  return (
+    `{"id":${JSON.stringify(opts.id ?? resp.id)},"object":"chat.completion","created":${jsonNumber(resp.created)}` +
+    `,"model":${JSON.stringify(opts.model ?? resp.model)}` +
+    `,"choices":[{"index":0,"message":${message}},"logprobs":null,"finish_reason":${JSON.stringify(resp.finishReason)}}]` +
+    `,"usage":{"prompt_tokens":${jsonNumber(u.inputTokens)},"completion_tokens":${jsonNumber(u.outputTokens)}` +
+    `,"total_tokens":${jsonNumber(u.inputTokens + u.outputTokens)}` +
+    `,"prompt_tokens_details":{"cached_tokens":${jsonNumber(u.cachedInputTokens)},"audio_tokens":0}` +
+    `,"completion_tokens_details":{"reasoning_tokens":${jsonNumber(u.reasoningTokens)},"audio_tokens":0` +
+    `,"accepted_prediction_tokens":0,"rejected_prediction_tokens":0}},"system_fingerprint":null}`
+  );
 }
