@@ -27,7 +27,11 @@ import type {
 import type { OpenAiChatFields } from './openai-chat-schema.js';
 
 export interface FastDecodedChatBody {
-  /** `raw` itself, validated: every field the translation reads has the schema's output type. */
+  /**
+   * `raw` itself, validated: every field the translation reads has the schema's output type.
+   * Where zod hands out shallow copies (`stop`, tool `parameters`, `json_schema.schema`) this
+   * hands out the body's own arrays/objects: deep-equal, not the same identity.
+   */
   fields: OpenAiChatFields;
   /** The canonical messages (what `toCanonicalMessage` makes of the schema's output). */
   messages: ChatMessage[];
@@ -56,8 +60,9 @@ function optIntIn(v: unknown, min: number, max: number = Number.MAX_SAFE_INTEGER
 }
 
 /**
- * A `z.record(z.string(), …)` input that zod would copy key for key: a plain object without
- * symbol keys (zod rejects those) and without an own `__proto__` key (zod drops it).
+ * A `z.record(z.string(), …)` input that zod would copy key for key: a plain object (no own
+ * `constructor`, so zod's plain-object test is certain to pass), without symbol keys (zod
+ * rejects those) and without an own `__proto__` key (zod drops it).
  */
 function isPlainRecord(v: unknown): v is Obj {
   if (!isObject(v)) return false;
