@@ -54,16 +54,20 @@ export function evaluateBucket(state: BucketState | undefined, limit: number, co
   const debt = drainedDebt(state, limit, now);
   const capacity = limit * RATE_WINDOW_MS;
   const need = cost * RATE_WINDOW_MS;
-  const remainingAt = (d: number) => Math.max(0, Math.floor((capacity - d) / RATE_WINDOW_MS));
-  if (cost === 0) return { ok: true, debt, remaining: remainingAt(debt), resetMs: msUntilEmpty(debt, limit), retryAfterMs: 0 };
+  if (cost === 0) return { ok: true, debt, remaining: remainingAt(capacity, debt), resetMs: msUntilEmpty(debt, limit), retryAfterMs: 0 };
   if (limit === 0) return { ok: false, debt, remaining: 0, resetMs: RATE_WINDOW_MS, retryAfterMs: RATE_WINDOW_MS };
   const fits = need > capacity ? debt === 0 : debt + need <= capacity;
   if (fits) {
     const after = debt + need;
-    return { ok: true, debt: after, remaining: remainingAt(after), resetMs: msUntilEmpty(after, limit), retryAfterMs: 0 };
+    return { ok: true, debt: after, remaining: remainingAt(capacity, after), resetMs: msUntilEmpty(after, limit), retryAfterMs: 0 };
   }
   const excess = need > capacity ? debt : debt + need - capacity;
-  return { ok: false, debt, remaining: remainingAt(debt), resetMs: msUntilEmpty(debt, limit), retryAfterMs: Math.ceil(excess / limit) };
+  return { ok: false, debt, remaining: remainingAt(capacity, debt), resetMs: msUntilEmpty(debt, limit), retryAfterMs: Math.ceil(excess / limit) };
+}
+
+/** Whole units left in a bucket of `capacity` holding `debt`. */
+function remainingAt(capacity: number, debt: number): number {
+  return Math.max(0, Math.floor((capacity - debt) / RATE_WINDOW_MS));
 }
 
 /** Debt after correcting by `delta` units (negative refunds never go below empty). */

@@ -17,10 +17,16 @@ export function formatResetDuration(ms: number): string {
   const hours = Math.floor(total / 3_600_000);
   const minutes = Math.floor((total % 3_600_000) / 60_000);
   const millis = total % 60_000;
-  const seconds = millis % 1000 === 0 ? String(millis / 1000) : (millis / 1000).toFixed(3).replace(/0+$/, '');
+  const seconds = millis % 1000 === 0 ? String(millis / 1000) : `${Math.floor(millis / 1000)}.${fraction(millis % 1000)}`;
   if (hours > 0) return `${hours}h${minutes}m${seconds}s`;
   if (minutes > 0) return `${minutes}m${seconds}s`;
   return `${seconds}s`;
+}
+
+/** Milliseconds 1–999 as the decimals of a second without trailing zeros: 5 → `005`, 500 → `5`. */
+function fraction(ms: number): string {
+  const digits = ms < 10 ? `00${ms}` : ms < 100 ? `0${ms}` : String(ms);
+  return ms % 100 === 0 ? digits.slice(0, 1) : ms % 10 === 0 ? digits.slice(0, 2) : digits;
 }
 
 function addStatus(headers: Record<string, string>, suffix: 'requests' | 'tokens', status: RateLimitStatus | undefined): void {

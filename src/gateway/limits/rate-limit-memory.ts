@@ -1,7 +1,8 @@
 /**
- * Single-node RateLimiter: one Map of GCRA buckets (rate-limit-bucket.ts). Node runs one
- * callback at a time, so evaluate-all-then-charge-all inside one synchronous call is atomic —
- * the same two phases the Redis Lua script runs inside one EVAL.
+ * Single-node RateLimiter: GCRA buckets (rate-limit-bucket.ts) per scope and dimension. Node
+ * runs one callback at a time, so evaluate-all-then-charge-all inside one synchronous call is
+ * atomic — the same two phases the Redis Lua script runs inside one EVAL. The async methods
+ * and the `sync` twin are the same functions.
  */
 import type { Clock } from '../../core/ports.js';
 import { HubError } from '../../core/errors.js';
@@ -10,6 +11,7 @@ import type {
   RateLimitDecision,
   RateLimitDimension,
   RateLimiter,
+  RateLimiterSync,
   RateLimitRequest,
   RateLimitRule,
   RateLimitScope,
@@ -23,6 +25,7 @@ export interface MemoryRateLimiterOptions {
 }
 
 export interface MemoryRateLimiter extends RateLimiter {
+  readonly sync: RateLimiterSync;
   /** Number of buckets held (tests and metrics). */
   size(): number;
   /** Forgets every fully refilled bucket now; returns how many were removed. */
@@ -34,125 +37,205 @@ interface StoredBucket extends BucketState {
   idleAt: number;
 }
 
+/** The buckets of one scope (absent = empty). */
+interface ScopeBuckets {
+  requests: StoredBucket | undefined;
+  tokens: StoredBucket | undefined;
+}
+
 interface BucketCheck {
-  key: string;
   scope: RateLimitScope;
   dimension: RateLimitDimension;
   limit: number;
   cost: number;
 }
 
-function requireUnits(value: number, what: string): number {
-  if (!Number.isSafeInteger(value) || value < 0 || value > MAX_RATE_UNITS) {
-    throw new HubError('internal_error', `rate limiter: ${what} must be an integer between 0 and ${MAX_RATE_UNITS}, got ${value}`);
+function isUnits(value: number): boolean {
+  return Number.isSafeInteger(value) && value >= 0 && value <= MAX_RATE_UNITS;
+}
+
+function requireUnits(value: number, what: () => string): number {
+  if (!isUnits(value)) {
+    throw new HubError('internal_error', `rate limiter: ${what()} must be an integer between 0 and ${MAX_RATE_UNITS}, got ${value}`);
   }
   return value;
 }
 
-/** One check per (scope, dimension); a scope listed twice keeps its lower limit. */
-function bucketChecks(request: RateLimitRequest): BucketCheck[] {
-  const tokens = requireUnits(request.tokens, 'tokens');
-  const requests = requireUnits(request.requests ?? 1, 'requests');
-  const checks = new Map<string, BucketCheck>();
-  const add = (rule: RateLimitRule, dimension: RateLimitDimension, limit: number | undefined, cost: number) => {
-    if (limit === undefined) return;
-    requireUnits(limit, `${dimension} limit of ${rule.scope}`);
-    const key = `${rule.scope}|${dimension}`;
-    const existing = checks.get(key);
-    if (existing === undefined || limit < existing.limit) checks.set(key, { key, scope: rule.scope, dimension, limit, cost });
-  };
-  for (const rule of request.rules) {
-    add(rule, 'requests', rule.rpm, requests);
-    add(rule, 'tokens', rule.tpm, tokens);
+/** Adds a check, or lowers the limit of the same (scope, dimension) listed earlier. */
+function addCheck(checks: BucketCheck[], rule: RateLimitRule, dimension: RateLimitDimension, limit: number | undefined, cost: number): void {
+  if (limit === undefined) return;
+  requireUnits(limit, () => `${dimension} limit of ${rule.scope}`);
+  for (const existing of checks) {
+    if (existing.scope === rule.scope && existing.dimension === dimension) {
+      if (limit < existing.limit) existing.limit = limit;
+      return;
+    }
   }
-  return [...checks.values()];
+  checks.push({ scope: rule.scope, dimension, limit, cost });
+}
+
+/** One check per (scope, dimension), in order of first mention; a scope listed twice keeps its lower limit. */
+function bucketChecks(request: RateLimitRequest): BucketCheck[] {
+  const tokens = requireUnits(request.tokens, () => 'tokens');
+  const requests = requireUnits(request.requests ?? 1, () => 'requests');
+  const checks: BucketCheck[] = [];
+  for (const rule of request.rules) {
+    addCheck(checks, rule, 'requests', rule.rpm, requests);
+    addCheck(checks, rule, 'tokens', rule.tpm, tokens);
+  }
+  return checks;
 }
 
 /** The tightest bucket per dimension (least remaining, then latest reset). */
-function tightest(checks: BucketCheck[], verdicts: BucketVerdict[], dimension: RateLimitDimension): RateLimitStatus | undefined {
-  let best: RateLimitStatus | undefined;
-  checks.forEach((check, i) => {
-    const verdict = verdicts[i];
-    if (check.dimension !== dimension || verdict === undefined) return;
-    const status: RateLimitStatus = { scope: check.scope, limit: check.limit, remaining: verdict.remaining, resetMs: verdict.resetMs };
-    if (best === undefined || status.remaining < best.remaining || (status.remaining === best.remaining && status.resetMs > best.resetMs)) best = status;
-  });
-  return best;
+function tightest(checks: readonly BucketCheck[], verdicts: readonly BucketVerdict[], dimension: RateLimitDimension): RateLimitStatus | undefined {
+  let best: BucketCheck | undefined;
+  let bestVerdict: BucketVerdict | undefined;
+  for (let i = 0; i < checks.length; i++) {
+    const check = checks[i] as BucketCheck;
+    const verdict = verdicts[i] as BucketVerdict;
+    if (check.dimension !== dimension) continue;
+    if (bestVerdict === undefined || verdict.remaining < bestVerdict.remaining || (verdict.remaining === bestVerdict.remaining && verdict.resetMs > bestVerdict.resetMs)) {
+      best = check;
+      bestVerdict = verdict;
+    }
+  }
+  if (best === undefined || bestVerdict === undefined) return undefined;
+  return { scope: best.scope, limit: best.limit, remaining: bestVerdict.remaining, resetMs: bestVerdict.resetMs };
 }
 
 export function createMemoryRateLimiter(options: MemoryRateLimiterOptions): MemoryRateLimiter {
   const { clock } = options;
   const sweepIntervalMs = options.sweepIntervalMs ?? 60_000;
-  const buckets = new Map<string, StoredBucket>();
+  const scopes = new Map<RateLimitScope, ScopeBuckets>();
+  let bucketCount = 0;
   let lastSweep = clock.now();
 
   function sweep(): number {
     const now = clock.now();
     lastSweep = now;
     let removed = 0;
-    for (const [key, bucket] of buckets) {
-      if (bucket.idleAt <= now) {
-        buckets.delete(key);
+    for (const [scope, entry] of scopes) {
+      if (entry.requests !== undefined && entry.requests.idleAt <= now) {
+        entry.requests = undefined;
         removed += 1;
       }
+      if (entry.tokens !== undefined && entry.tokens.idleAt <= now) {
+        entry.tokens = undefined;
+        removed += 1;
+      }
+      if (entry.requests === undefined && entry.tokens === undefined) scopes.delete(scope);
     }
+    bucketCount -= removed;
     return removed;
   }
 
-  function store(key: string, debt: number, limit: number, now: number): void {
-    if (debt === 0) buckets.delete(key);
-    else buckets.set(key, { debt, at: now, idleAt: now + msUntilEmpty(debt, limit) });
+  function bucketOf(scope: RateLimitScope, dimension: RateLimitDimension): StoredBucket | undefined {
+    return scopes.get(scope)?.[dimension];
+  }
+
+  /** Writes a bucket's new debt; an empty bucket is forgotten. */
+  function store(scope: RateLimitScope, dimension: RateLimitDimension, debt: number, limit: number, now: number): void {
+    let entry = scopes.get(scope);
+    const bucket = entry?.[dimension];
+    if (debt === 0) {
+      if (entry === undefined || bucket === undefined) return;
+      entry[dimension] = undefined;
+      bucketCount -= 1;
+      if (entry.requests === undefined && entry.tokens === undefined) scopes.delete(scope);
+      return;
+    }
+    const idleAt = now + msUntilEmpty(debt, limit);
+    if (bucket !== undefined) {
+      bucket.debt = debt;
+      bucket.at = now;
+      bucket.idleAt = idleAt;
+      return;
+    }
+    if (entry === undefined) {
+      entry = { requests: undefined, tokens: undefined };
+      scopes.set(scope, entry);
+    }
+    entry[dimension] = { debt, at: now, idleAt };
+    bucketCount += 1;
   }
 
   function decide(request: RateLimitRequest, charge: boolean): RateLimitDecision {
     const now = clock.now();
     if (now - lastSweep >= sweepIntervalMs) sweep();
     const checks = bucketChecks(request);
-    // Phase 1: evaluate every bucket; nothing is written yet.
-    const verdicts = checks.map((c) => evaluateBucket(buckets.get(c.key), c.limit, c.cost, now));
-    let rejected: number | undefined;
-    verdicts.forEach((v, i) => {
-      if (!v.ok && (rejected === undefined || v.retryAfterMs > (verdicts[rejected]?.retryAfterMs ?? 0))) rejected = i;
-    });
+    // Phase 1: evaluate every bucket; nothing is written yet. Of the rejecting buckets, the
+    // one that frees up last (the first of equals) is reported.
+    const verdicts: BucketVerdict[] = [];
+    let rejected = -1;
+    for (let i = 0; i < checks.length; i++) {
+      const c = checks[i] as BucketCheck;
+      const v = evaluateBucket(bucketOf(c.scope, c.dimension), c.limit, c.cost, now);
+      verdicts.push(v);
+      if (!v.ok && (rejected < 0 || v.retryAfterMs > (verdicts[rejected] as BucketVerdict).retryAfterMs)) rejected = i;
+    }
     const requests = tightest(checks, verdicts, 'requests');
     const tokens = tightest(checks, verdicts, 'tokens');
-    const rejectedCheck = rejected === undefined ? undefined : checks[rejected];
-    const rejectedVerdict = rejected === undefined ? undefined : verdicts[rejected];
-    if (rejectedCheck !== undefined && rejectedVerdict !== undefined) {
+    if (rejected >= 0) {
+      const c = checks[rejected] as BucketCheck;
+      const v = verdicts[rejected] as BucketVerdict;
       return {
         allowed: false,
-        scope: rejectedCheck.scope,
-        dimension: rejectedCheck.dimension,
-        limit: rejectedCheck.limit,
-        remaining: rejectedVerdict.remaining,
-        retryAfterMs: rejectedVerdict.retryAfterMs,
-        resetMs: rejectedVerdict.resetMs,
+        scope: c.scope,
+        dimension: c.dimension,
+        limit: c.limit,
+        remaining: v.remaining,
+        retryAfterMs: v.retryAfterMs,
+        resetMs: v.resetMs,
         ...(requests && { requests }),
         ...(tokens && { tokens }),
       };
     }
     // Phase 2: every bucket admitted — charge them all.
-    if (charge) checks.forEach((c, i) => store(c.key, verdicts[i]?.debt ?? 0, c.limit, now));
-    return { allowed: true, ...(requests && { requests }), ...(tokens && { tokens }) };
+    if (charge) {
+      for (let i = 0; i < checks.length; i++) {
+        const c = checks[i] as BucketCheck;
+        store(c.scope, c.dimension, (verdicts[i] as BucketVerdict).debt, c.limit, now);
+      }
+    }
+    const decision: RateLimitDecision = { allowed: true };
+    if (requests) decision.requests = requests;
+    if (tokens) decision.tokens = tokens;
+    return decision;
   }
 
+  function adjustTokens(rules: readonly RateLimitRule[], delta: number): void {
+    if (!Number.isSafeInteger(delta) || Math.abs(delta) > MAX_RATE_UNITS) {
+      throw new HubError('internal_error', `rate limiter: token delta must be an integer within ±${MAX_RATE_UNITS}, got ${delta}`);
+    }
+    const now = clock.now();
+    for (let i = 0; i < rules.length; i++) {
+      const rule = rules[i] as RateLimitRule;
+      if (rule.tpm === undefined || listedBefore(rules, i)) continue;
+      store(rule.scope, 'tokens', adjustedDebt(bucketOf(rule.scope, 'tokens'), rule.tpm, delta, now), rule.tpm, now);
+    }
+  }
+
+  const sync: RateLimiterSync = {
+    check: (request) => decide(request, false),
+    consume: (request) => decide(request, true),
+    adjustTokens,
+  };
   return {
     check: async (request) => decide(request, false),
     consume: async (request) => decide(request, true),
-    async adjustTokens(rules, delta) {
-      if (!Number.isSafeInteger(delta) || Math.abs(delta) > MAX_RATE_UNITS) {
-        throw new HubError('internal_error', `rate limiter: token delta must be an integer within ±${MAX_RATE_UNITS}, got ${delta}`);
-      }
-      const now = clock.now();
-      const seen = new Set<string>();
-      for (const rule of rules) {
-        const key = `${rule.scope}|tokens`;
-        if (rule.tpm === undefined || seen.has(key)) continue;
-        seen.add(key);
-        store(key, adjustedDebt(buckets.get(key), rule.tpm, delta, now), rule.tpm, now);
-      }
-    },
-    size: () => buckets.size,
+    adjustTokens: async (rules, delta) => adjustTokens(rules, delta),
+    sync,
+    size: () => bucketCount,
     sweep,
   };
+}
+
+/** True when an earlier rule with a TPM limit has the same scope (the first one is applied). */
+function listedBefore(rules: readonly RateLimitRule[], index: number): boolean {
+  const scope = (rules[index] as RateLimitRule).scope;
+  for (let j = 0; j < index; j++) {
+    const earlier = rules[j] as RateLimitRule;
+    if (earlier.tpm !== undefined && earlier.scope === scope) return true;
+  }
+  return false;
 }

@@ -93,6 +93,22 @@ export interface RateLimiter {
    * Rules without `tpm` are ignored. Call once per admitted request, after its usage is known.
    */
   adjustTokens(rules: readonly RateLimitRule[], delta: number): Promise<void>;
+  /**
+   * Present only on limiters whose state is in this process (memory): the same operations
+   * answered synchronously, so the request path spends no promise or microtask on them.
+   * Implementations with remote state (Redis) leave it undefined.
+   */
+  readonly sync?: RateLimiterSync;
+}
+
+/**
+ * The synchronous twin of a RateLimiter: the same state, results and contract as its async
+ * methods (one call of either kind sees the other's effects); errors are thrown, not rejected.
+ */
+export interface RateLimiterSync {
+  check(request: RateLimitRequest): RateLimitDecision;
+  consume(request: RateLimitRequest): RateLimitDecision;
+  adjustTokens(rules: readonly RateLimitRule[], delta: number): void;
 }
 
 /** The `rate_limited` error for a rejection (HTTP 429, Retry-After from `retryAfterMs`). */
