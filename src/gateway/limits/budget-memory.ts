@@ -4,11 +4,13 @@
  *   1. read and evaluate every budget (period roll-over, FX conversion, fit check) — no writes;
  *   2. only if all pass, write every budget.
  * So a reservation is atomic across all its scopes, at any number of concurrent requests.
+ * The async methods and the `sync` twin are the same functions.
  */
 import type { Clock } from '../../core/ports.js';
 import { HubError } from '../../core/errors.js';
 import { convertMicros, type FxTable, type Money } from '../accounting/pricing-fx.js';
 import type { BudgetAlerts } from './budget-alerts.js';
+import { FinishedReservations } from './budget-finished.js';
 import { pressureOf } from './budget-gate.js';
 import { assertTimeZone, DEFAULT_BUDGET_TIME_ZONE, periodWindow } from './budget-period.js';
 import { validateBudgets } from './budget-validate.js';
@@ -16,8 +18,10 @@ import type {
   BudgetDefinition,
   BudgetHold,
   BudgetLedger,
+  BudgetLedgerSync,
   BudgetReservation,
   BudgetScope,
+  BudgetSnapshot,
   BudgetStatus,
   ReserveResult,
   SettleOutcome,
@@ -37,6 +41,7 @@ export interface MemoryBudgetLedgerOptions {
 }
 
 export interface MemoryBudgetLedger extends BudgetLedger {
+  readonly sync: BudgetLedgerSync;
   /** Reservations currently held (tests, metrics). */
   activeReservations(): number;
 }
@@ -50,6 +55,8 @@ interface PeriodState {
 
 interface ActiveReservation {
   reservation: BudgetReservation;
+  /** The ledger sequence number ending the reservation's id. */
+  sequence: number;
   expiresAt: number;
 }
 
@@ -70,10 +77,10 @@ export function createMemoryBudgetLedger(options: MemoryBudgetLedgerOptions): Me
   let byScope = new Map<BudgetScope, BudgetDefinition[]>();
   const states = new Map<string, PeriodState>();
   const active = new Map<string, ActiveReservation>();
-  /** Settled or released ids → when to forget them (duplicate detection). */
-  const finished = new Map<string, number>();
   let lastSweep = clock.now();
   let sequence = 0;
+  /** Settled or released reservations, remembered for `ttlMs` (duplicate detection). */
+  const finished = new FinishedReservations(() => sequence);
 
   /** The budget's current period state; rolls forward (never back) at period end. */
   function stateFor(budget: BudgetDefinition, now: number): PeriodState {
@@ -102,13 +109,13 @@ export function createMemoryBudgetLedger(options: MemoryBudgetLedgerOptions): Me
   }
 
   function applicable(scopes: readonly BudgetScope[]): BudgetDefinition[] {
-    const seen = new Set<string>();
     const out: BudgetDefinition[] = [];
+    if (byScope.size === 0) return out;
     for (const scope of scopes) {
-      for (const budget of byScope.get(scope) ?? []) {
-        if (!seen.has(budget.id)) out.push(budget);
-        seen.add(budget.id);
-      }
+      const here = byScope.get(scope);
+      if (here === undefined) continue;
+      // A budget has one scope, so it repeats only when a scope is listed twice.
+      for (const budget of here) if (!out.includes(budget)) out.push(budget);
     }
     return out;
   }
@@ -130,7 +137,7 @@ export function createMemoryBudgetLedger(options: MemoryBudgetLedgerOptions): Me
       releaseHolds(entry.reservation.holds);
       expired += 1;
     }
-    for (const [id, forgetAt] of finished) if (forgetAt <= now) finished.delete(id);
+    finished.forget(now);
     return expired;
   }
 
@@ -184,15 +191,16 @@ export function createMemoryBudgetLedger(options: MemoryBudgetLedgerOptions): Me
       createdAt: now,
       expiresAt: now + reserveTtlMs,
     });
-    active.set(reservation.id, { reservation, expiresAt: reservation.expiresAt });
+    active.set(reservation.id, { reservation, sequence, expiresAt: reservation.expiresAt });
     return { ok: true, reservation, degrade };
   }
 
   function settleNow(given: BudgetReservation, actual: Money): SettleOutcome {
     const now = tick();
     requireMicros(actual, 'actual cost');
-    if (finished.has(given.id)) return 'duplicate';
     const entry = active.get(given.id);
+    // A finished reservation is no longer active, so only an inactive one can be a repeat.
+    if (entry === undefined && finished.has(given.id)) return 'duplicate';
     // Trust the stored holds when the reservation is live; after expiry, the caller's copy.
     const holds = entry?.reservation.holds ?? given.holds;
     // Phase 1: convert for every budget first, so a missing FX rate changes nothing.
@@ -208,7 +216,7 @@ export function createMemoryBudgetLedger(options: MemoryBudgetLedgerOptions): Me
       active.delete(given.id);
       releaseHolds(holds);
     }
-    finished.set(given.id, now + ttlMs);
+    finished.add(given.id, now + ttlMs, entry?.sequence);
     for (const { budget, state, micros } of charges) {
       state.spent += micros;
       alerts?.observe({ budget, periodStart: state.start, periodEnd: state.end, spentMicros: state.spent });
@@ -231,20 +239,35 @@ export function createMemoryBudgetLedger(options: MemoryBudgetLedgerOptions): Me
     byScope = nextByScope;
   }
 
+  function releaseNow(reservation: BudgetReservation): boolean {
+    const now = tick();
+    const entry = active.get(reservation.id);
+    if (entry === undefined) return false;
+    active.delete(reservation.id);
+    releaseHolds(entry.reservation.holds);
+    finished.add(reservation.id, now + ttlMs, entry.sequence);
+    return true;
+  }
+
+  function snapshotNow(scopes: readonly BudgetScope[] | undefined): BudgetSnapshot {
+    const now = tick();
+    const chosen = scopes === undefined ? [...budgets.values()] : applicable(scopes);
+    return { at: now, budgets: chosen.map((b) => statusOf(b, stateFor(b, now))) };
+  }
+
   replaceBudgets(options.budgets ?? []);
 
+  const sync: BudgetLedgerSync = {
+    reserve: (requestId, scopes, worstCase, reserveOptions) => reserveNow(requestId, scopes, worstCase, reserveOptions?.ttlMs ?? ttlMs),
+    settle: settleNow,
+    release: releaseNow,
+    snapshot: snapshotNow,
+  };
+
   return {
-    reserve: async (requestId, scopes, worstCase, reserveOptions) => reserveNow(requestId, scopes, worstCase, reserveOptions?.ttlMs ?? ttlMs),
+    reserve: async (requestId, scopes, worstCase, reserveOptions) => sync.reserve(requestId, scopes, worstCase, reserveOptions),
     settle: async (reservation, actual) => settleNow(reservation, actual),
-    async release(reservation) {
-      const now = tick();
-      const entry = active.get(reservation.id);
-      if (entry === undefined) return false;
-      active.delete(reservation.id);
-      releaseHolds(entry.reservation.holds);
-      finished.set(reservation.id, now + ttlMs);
-      return true;
-    },
+    release: async (reservation) => releaseNow(reservation),
     async renew(reservation, renewTtlMs) {
       const now = tick();
       const entry = active.get(reservation.id);
@@ -256,11 +279,7 @@ export function createMemoryBudgetLedger(options: MemoryBudgetLedgerOptions): Me
       const now = tick();
       return pressureOf(applicable(scopes).map((b) => statusOf(b, stateFor(b, now))));
     },
-    async snapshot(scopes) {
-      const now = tick();
-      const chosen = scopes === undefined ? [...budgets.values()] : applicable(scopes);
-      return { at: now, budgets: chosen.map((b) => statusOf(b, stateFor(b, now))) };
-    },
+    snapshot: async (scopes) => snapshotNow(scopes),
     async seedSpend(seed) {
       const now = tick();
       requireMicros(seed.spent, 'seeded spend');
@@ -278,6 +297,7 @@ export function createMemoryBudgetLedger(options: MemoryBudgetLedgerOptions): Me
       fx = table;
     },
     sweepExpired: async () => sweepExpiredNow(clock.now()),
+    sync,
     activeReservations: () => active.size,
   };
 }

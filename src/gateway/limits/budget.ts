@@ -166,6 +166,23 @@ export interface BudgetLedger {
   setFxTable(fx: FxTable): void;
   /** Releases every expired reservation now; returns how many. */
   sweepExpired(): Promise<number>;
+  /**
+   * Present only on ledgers whose state is in this process (memory): the request-path
+   * operations answered synchronously, so admission spends no promise or microtask on them.
+   * Implementations with remote state (Redis, PostgreSQL) leave it undefined.
+   */
+  readonly sync?: BudgetLedgerSync;
+}
+
+/**
+ * The synchronous twin of a BudgetLedger's request-path operations: the same state, results
+ * and contract as the async methods of the same name; errors are thrown, not rejected.
+ */
+export interface BudgetLedgerSync {
+  reserve(requestId: string, scopes: readonly BudgetScope[], worstCase: Money | undefined, options?: ReserveOptions): ReserveResult;
+  settle(reservation: BudgetReservation, actual: Money): SettleOutcome;
+  release(reservation: BudgetReservation): boolean;
+  snapshot(scopes?: readonly BudgetScope[]): BudgetSnapshot;
 }
 
 export function budgetScope(kind: BudgetScopeKind, id: string): BudgetScope {
