@@ -10,7 +10,7 @@
  * counter (reset and remove zero them, so held series stay valid).
  */
 import client from 'prom-client';
-import { labelsFromArgs, seriesKey } from './series-key.js';
+import { labelsFromArgs, SeriesIndex } from './series-index.js';
 
 /** Label tuples accumulated locally per counter; beyond this, increments go to prom-client directly. */
 export const MAX_LOCAL_SERIES = 10_000;
@@ -63,10 +63,11 @@ function directSeries<T extends string>(labels: client.LabelValues<T>, base: Bas
 
 export function localCounter<T extends string>(config: client.CounterConfiguration<T>): LocalCounter<T> {
   const names: readonly string[] = config.labelNames ?? [];
-  const slots = new Map<string, CounterSlot<T>>();
+  const slots: CounterSlot<T>[] = [];
+  const index = new SeriesIndex<CounterSlot<T>>(names);
   const userCollect = config.collect;
   const flush = (): void => {
-    for (const slot of slots.values()) {
+    for (const slot of slots) {
       if (!slot.dirty) continue;
       const value = slot.value;
       slot.value = 0;
@@ -86,13 +87,13 @@ export function localCounter<T extends string>(config: client.CounterConfigurati
 
   /** The slot of `labels`, created on first use; undefined beyond MAX_LOCAL_SERIES. */
   const slotOf = (labels: client.LabelValues<T>): CounterSlot<T> | undefined => {
-    const key = seriesKey(names, labels);
-    let slot = slots.get(key);
+    let slot = index.get(labels);
     if (slot === undefined) {
-      if (slots.size >= MAX_LOCAL_SERIES) return undefined;
+      if (slots.length >= MAX_LOCAL_SERIES) return undefined;
       base(labels, 0); // validates the label names and creates the series
       slot = new CounterSlot<T>({ ...labels }, base);
-      slots.set(key, slot);
+      index.add(labels, slot);
+      slots.push(slot);
     }
     return slot;
   };
@@ -128,7 +129,7 @@ export function localCounter<T extends string>(config: client.CounterConfigurati
       };
     },
     reset: () => {
-      for (const slot of slots.values()) {
+      for (const slot of slots) {
         slot.value = 0;
         slot.dirty = false;
         slot.created = false;
@@ -139,7 +140,7 @@ export function localCounter<T extends string>(config: client.CounterConfigurati
       flush();
       baseRemove(...args);
       // Its slot stays (at 0, held series remain valid); the series reappears on its next increment.
-      const slot = slots.get(seriesKey(names, labelsFromArgs(names, args)));
+      const slot = index.get(labelsFromArgs(names, args));
       if (slot !== undefined) slot.created = false;
     },
   }) as LocalCounter<T>;

@@ -12,7 +12,7 @@
  * histogram, as in prom-client (reset and remove zero them, so held series stay valid).
  */
 import client from 'prom-client';
-import { labelsFromArgs, seriesKey } from './series-key.js';
+import { labelsFromArgs, SeriesIndex } from './series-index.js';
 
 /** prom-client's default buckets, used when the configuration gives none. */
 const DEFAULT_BUCKETS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -83,8 +83,9 @@ export class LocalHistogram<T extends string = string> extends client.Histogram<
   private readonly bounds: readonly number[];
   private readonly names: readonly string[];
   private readonly userCollect: ((this: client.Histogram<T>) => void | Promise<void>) | undefined;
-  /** Label tuple key → slot, in first-observed order (prom-client's series order). */
-  private readonly slots = new Map<string, HistogramSlot<T>>();
+  /** Every slot, in creation order; exported in the order series (re)appeared. */
+  private readonly slots: HistogramSlot<T>[] = [];
+  private readonly index: SeriesIndex<HistogramSlot<T>>;
   private readonly baseObserve: BaseObserve<T>;
   private lastOrder = 0;
   private readonly appear = (slot: HistogramSlot<T>): void => {
@@ -105,6 +106,7 @@ export class LocalHistogram<T extends string = string> extends client.Histogram<
     this.metricAggregator = config.aggregator ?? 'sum';
     this.bounds = Object.freeze([...bounds]);
     this.names = config.labelNames ?? [];
+    this.index = new SeriesIndex(this.names);
     this.userCollect = config.collect;
     // prom-client's own observe (an instance property set by its constructor): its errors.
     this.baseObserve = this.observe.bind(this) as BaseObserve<T>;
@@ -141,12 +143,12 @@ export class LocalHistogram<T extends string = string> extends client.Histogram<
   };
 
   private slotOf(labels: Labels<T>): HistogramSlot<T> {
-    const key = seriesKey(this.names, labels);
-    let slot = this.slots.get(key);
+    let slot = this.index.get(labels);
     if (slot === undefined) {
       super.labels(labels); // validates the label names (prom-client's error)
       slot = new HistogramSlot<T>({ ...labels }, this.bounds, this.baseObserve, this.appear);
-      this.slots.set(key, slot);
+      this.index.add(labels, slot);
+      this.slots.push(slot);
     }
     return slot;
   }
@@ -156,7 +158,7 @@ export class LocalHistogram<T extends string = string> extends client.Histogram<
     if (this.userCollect) await this.userCollect.call(this);
     const bucketName = `${this.metricName}_bucket`;
     const values: ExportedValue<T>[] = [];
-    const shown = [...this.slots.values()].filter((slot) => slot.present).sort((a, b) => a.order - b.order);
+    const shown = this.slots.filter((slot) => slot.present).sort((a, b) => a.order - b.order);
     for (const slot of shown) {
       const shared = slot.labels;
       let cumulative = 0;
@@ -179,7 +181,7 @@ export class LocalHistogram<T extends string = string> extends client.Histogram<
     super.reset();
     // Also called by prom-client's constructor, before this class's fields exist.
     if (this.slots === undefined) return;
-    for (const slot of this.slots.values()) slot.clear();
+    for (const slot of this.slots) slot.clear();
   }
 
   override zero(labels: Labels<T>): void {
@@ -194,7 +196,7 @@ export class LocalHistogram<T extends string = string> extends client.Histogram<
 
   override remove(...args: unknown[]): void {
     (super.remove as (...a: unknown[]) => void)(...args); // validates (prom-client's errors)
-    this.slots.get(seriesKey(this.names, labelsFromArgs(this.names, args)))?.clear();
+    this.index.get(labelsFromArgs(this.names, args))?.clear();
   }
 
   override labels(...args: unknown[]): client.Histogram.Internal<T> {

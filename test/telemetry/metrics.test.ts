@@ -144,6 +144,11 @@ describe('localCounter', () => {
     }
     plain.inc({ deployment: 'd9' });
     local.inc({ deployment: 'd9' });
+    // Values compare as strings; an undefined label is an absent one; 'undefined' is a value.
+    for (const labels of [{ deployment: 7 }, { deployment: '7' }, { deployment: 'd9', kind: undefined }, { deployment: 'undefined' }, { kind: 'x' }]) {
+      plain.inc(labels, 1);
+      local.inc(labels, 1);
+    }
     await expectSameExport(a, b);
     for (const c of [plain, local]) c.remove({ deployment: 'd1', kind: 'input' });
     await expectSameExport(a, b);
