@@ -38,24 +38,25 @@ function requireCount(value: number, what: string): number {
   return value;
 }
 
-function requirePrice(price: Price): void {
-  const fields: Array<[string, number | undefined]> = [
-    ['inputPerMTok', price.inputPerMTok],
-    ['outputPerMTok', price.outputPerMTok],
-    ['cachedInputPerMTok', price.cachedInputPerMTok],
-    ['cacheWritePerMTok', price.cacheWritePerMTok],
-  ];
-  for (const [name, value] of fields) {
-    if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) {
-      throw new HubError('internal_error', `price.${name} must be a non-negative integer of micro-units per 1M tokens, got ${value}`);
-    }
+function requirePriceField(name: string, value: number | undefined): void {
+  if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) {
+    throw new HubError('internal_error', `price.${name} must be a non-negative integer of micro-units per 1M tokens, got ${value}`);
   }
 }
 
-/** Σ tokens × price / 1e6 with one rounding step; exact for any magnitude. */
-function costOf(terms: Terms, rounding: MicrosRounding): number {
-  let numerator = 0;
-  for (const [tokens, perMillion] of terms) numerator += tokens * perMillion;
+function requirePrice(price: Price): void {
+  requirePriceField('inputPerMTok', price.inputPerMTok);
+  requirePriceField('outputPerMTok', price.outputPerMTok);
+  requirePriceField('cachedInputPerMTok', price.cachedInputPerMTok);
+  requirePriceField('cacheWritePerMTok', price.cacheWritePerMTok);
+}
+
+/**
+ * Σ tokens × price / 1e6 with one rounding step; exact for any magnitude. `numerator` is the
+ * same sum in plain numbers (the caller's fast path, no arrays); `terms` give it in BigInt
+ * when it is beyond 2^53.
+ */
+function costOf(numerator: number, terms: () => Terms, rounding: MicrosRounding): number {
   if (numerator <= Number.MAX_SAFE_INTEGER) {
     // Every term is a non-negative integer and the float sum stayed below 2^53, so each
     // product and partial sum was exact; `%` on exact integers is exact too.
@@ -66,7 +67,7 @@ function costOf(terms: Terms, rounding: MicrosRounding): number {
     return up ? quotient + 1 : quotient;
   }
   let big = 0n;
-  for (const [tokens, perMillion] of terms) big += BigInt(tokens) * BigInt(perMillion);
+  for (const [tokens, perMillion] of terms()) big += BigInt(tokens) * BigInt(perMillion);
   return toSafeMicros(divideRounded(big, PER_MILLION_BIG, rounding), 'cost');
 }
 
@@ -86,11 +87,14 @@ export function priceUsage(usage: Usage, price: Price | undefined, unpricedCurre
   const cacheWrite = requireCount(usage.cacheWriteTokens, 'usage.cacheWriteTokens');
   const output = requireCount(usage.outputTokens, 'usage.outputTokens');
   const billableInput = Math.max(0, input - cached - cacheWrite);
+  const cachedPerMTok = price.cachedInputPerMTok ?? price.inputPerMTok;
+  const cacheWritePerMTok = price.cacheWritePerMTok ?? price.inputPerMTok;
   const costMicros = costOf(
-    [
+    billableInput * price.inputPerMTok + cached * cachedPerMTok + cacheWrite * cacheWritePerMTok + output * price.outputPerMTok,
+    () => [
       [billableInput, price.inputPerMTok],
-      [cached, price.cachedInputPerMTok ?? price.inputPerMTok],
-      [cacheWrite, price.cacheWritePerMTok ?? price.inputPerMTok],
+      [cached, cachedPerMTok],
+      [cacheWrite, cacheWritePerMTok],
       [output, price.outputPerMTok],
     ],
     'half-up',
@@ -109,11 +113,7 @@ export function worstCaseCostMicros(inputTokens: number, maxOutputTokens: number
   if (price === undefined) return undefined;
   requirePrice(price);
   const inputPerMTok = Math.max(price.inputPerMTok, price.cachedInputPerMTok ?? 0, price.cacheWritePerMTok ?? 0);
-  return costOf(
-    [
-      [requireCount(inputTokens, 'inputTokens'), inputPerMTok],
-      [requireCount(maxOutputTokens, 'maxOutputTokens'), price.outputPerMTok],
-    ],
-    'ceil',
-  );
+  const input = requireCount(inputTokens, 'inputTokens');
+  const output = requireCount(maxOutputTokens, 'maxOutputTokens');
+  return costOf(input * inputPerMTok + output * price.outputPerMTok, () => [[input, inputPerMTok], [output, price.outputPerMTok]], 'ceil');
 }
