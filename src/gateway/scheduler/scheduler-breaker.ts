@@ -98,12 +98,7 @@ export class CircuitBreaker {
       this.trip(now);
       return;
     }
-    const { total, failures } = this.windowCounts(now);
-    if (total >= this.cfg.minVolume && failures / total >= this.cfg.failureRatio) this.trip(now);
-  }
-
-  /** Counts of the sliding window at `now`. */
-  windowCounts(now: number): { total: number; failures: number } {
+    // Counts of the sliding window at `now`.
     let total = 0;
     let failures = 0;
     for (const b of this.buckets) {
@@ -112,7 +107,7 @@ export class CircuitBreaker {
         failures += b.failures;
       }
     }
-    return { total, failures };
+    if (total >= this.cfg.minVolume && failures / total >= this.cfg.failureRatio) this.trip(now);
   }
 
   private bucketAt(now: number): Bucket {

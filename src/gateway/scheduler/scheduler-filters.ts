@@ -24,6 +24,17 @@ export const FILTERS = [
 ] as const;
 export type FilterName = (typeof FILTERS)[number];
 
+/** Position of each filter in `FILTERS` (for counting in a numeric array). */
+export const FILTER_INDEX = indexOf(FILTERS);
+
+function indexOf(names: readonly FilterName[]): Readonly<Record<FilterName, number>> {
+  const out = {} as Record<FilterName, number>;
+  names.forEach((name, i) => {
+    out[name] = i;
+  });
+  return Object.freeze(out);
+}
+
 /** Panic severity of the soft filters: the least-bad are tried first. */
 export const SOFT_SEVERITY: Partial<Record<FilterName, number>> = { capacity: 1, throttled: 2, stalled: 3, breaker: 4 };
 
@@ -43,16 +54,30 @@ export function worstCaseMicros(d: Deployment, req: RouteRequest): number | unde
 
 /** The tier ladder after budget degradation (see `SchedulerConfig.budget`). */
 export function effectiveLadder(cfg: SchedulerConfig, level: BizLevel, pref: CostPreference, pressure: number): { ladder: Tier[]; degraded: boolean } {
+  return degradedLadder(cfg, level, pref, pressureBand(cfg, pressure));
+}
+
+/**
+ * Which budget degradation steps apply at `pressure`: bit 1 = no upgrade (≥ `noUpgradeAt`),
+ * bit 2 = step down (≥ `stepDownAt`). The effective ladder depends on the pressure only
+ * through this band.
+ */
+export function pressureBand(cfg: SchedulerConfig, pressure: number): number {
+  return (pressure >= cfg.budget.noUpgradeAt ? 1 : 0) | (pressure >= cfg.budget.stepDownAt ? 2 : 0);
+}
+
+/** `effectiveLadder` for a pressure band (see `pressureBand`). */
+export function degradedLadder(cfg: SchedulerConfig, level: BizLevel, pref: CostPreference, band: number): { ladder: Tier[]; degraded: boolean } {
   let ladder = cfg.ladders[level][pref];
   const order = cfg.tierOrder;
   let degraded = false;
-  if (pressure >= cfg.budget.noUpgradeAt) {
+  if ((band & 1) !== 0) {
     const base = order.indexOf(cfg.baseTier[level]);
     const kept = ladder.filter((t) => order.indexOf(t) >= base);
     degraded = kept.length !== ladder.length;
     ladder = kept.length > 0 ? kept : [cfg.baseTier[level]];
   }
-  if (pressure >= cfg.budget.stepDownAt && ladder.length > 0) {
+  if ((band & 2) !== 0 && ladder.length > 0) {
     const cheaper = order[order.indexOf(ladder[0] as Tier) + 1];
     if (cheaper !== undefined) {
       ladder = [cheaper, ...ladder.filter((t) => t !== cheaper)];

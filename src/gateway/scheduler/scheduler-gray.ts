@@ -43,6 +43,7 @@ export class GrayReleases {
    * no candidate belongs to an active gray release.
    */
   assign(stickyKey: string, candidates: readonly RouteCandidate[]): GrayRole[] | undefined {
+    if (!this.touches(candidates)) return undefined;
     let roles: GrayRole[] | undefined;
     const cohorts = new Map<string, string | null>();
     for (let i = 0; i < candidates.length; i++) {
@@ -61,6 +62,18 @@ export class GrayReleases {
       else roles[i] = canary === null ? 'primary' : 'fallback';
     }
     return roles;
+  }
+
+  /**
+   * Can `candidates` take part in a gray release: is one of them a canary, or a member of an
+   * alias with a known release? When not, `assign` has nothing to assign or register.
+   */
+  private touches(candidates: readonly RouteCandidate[]): boolean {
+    for (const c of candidates) {
+      if (c.alias === undefined) continue;
+      if (c.canary || (this.releases.size > 0 && this.releases.has(c.alias))) return true;
+    }
+    return false;
   }
 
   /** Re-test the releases `deploymentId` is a canary of; rolls back when the test says so. */

@@ -46,6 +46,12 @@ class Ewma {
   }
 }
 
+/** Scoring inputs `readSpeed` fills. */
+export interface SpeedSignals {
+  latency: number | undefined;
+  slowness: number;
+}
+
 interface PendingAttempt {
   startedAt: number;
   probe: number;
@@ -74,7 +80,9 @@ export class DeploymentHealthRecord {
   private firstBytesSeen = false;
   private readonly anonymous: string[] = [];
   private anonymousSeq = 0;
+  /** Dispatch times, oldest first, from `dispatchHead` on (the head is trimmed in batches). */
   private readonly dispatchTimes: number[] = [];
+  private dispatchHead = 0;
   private errFailures = 0;
   private errTotal = 0;
   private errAt = 0;
@@ -97,6 +105,8 @@ export class DeploymentHealthRecord {
     this.awaitingFirstByte.set(key, now);
     this.inflight++;
     this.dispatchTimes.push(now);
+    // Bounded also for a deployment whose rate nobody reads (no rpm limit).
+    if (this.dispatchTimes.length >= 1024) this.recentDispatches(now);
   }
 
   firstByte(now: number, attemptId: string | undefined): void {
@@ -204,38 +214,35 @@ export class DeploymentHealthRecord {
   /** Dispatches within the rate window ending at `now`. */
   recentDispatches(now: number): number {
     const from = now - this.cfg.capacity.rateWindowMs;
-    let drop = 0;
-    while (drop < this.dispatchTimes.length && (this.dispatchTimes[drop] as number) <= from) drop++;
-    if (drop > 0) this.dispatchTimes.splice(0, drop);
-    return this.dispatchTimes.length;
+    const times = this.dispatchTimes;
+    let head = this.dispatchHead;
+    while (head < times.length && (times[head] as number) <= from) head++;
+    // Shift the array only once the expired head outweighs the live part (amortised O(1)).
+    if (head > 64 && head * 2 > times.length) {
+      times.splice(0, head);
+      head = 0;
+    }
+    this.dispatchHead = head;
+    return times.length - head;
   }
 
-  /** Latency estimate for scoring: peak EWMA, raised by a first byte that is overdue. */
-  latencyEstimate(now: number, stream: boolean): number | undefined {
+  /**
+   * The speed signals of scoring, written to `into` (one read of the shared estimates):
+   *  - `latency`: peak EWMA latency (TTFT for streams), raised by a first byte that is overdue;
+   *  - `slowness`: current TTFT (a first byte overdue counts as one that arrived now) over the
+   *    TTFT baseline; latency over its baseline when no TTFT is known. 1 = as usual.
+   */
+  readSpeed(now: number, stream: boolean, into: SpeedSignals): void {
     const { peakTauMs } = this.cfg.latency;
     const ttftBase = this.ttftBaseline.value;
     const ttft = this.ttft.read(now, peakTauMs, ttftBase);
     const overdue = Math.max(ttft ?? 0, this.oldestWaitMs(now));
-    if (stream) return ttft === undefined && overdue === 0 ? undefined : overdue;
-    const latency = this.latency.read(now, peakTauMs, this.latencyBaseline.value);
-    if (latency === undefined) return undefined;
-    return ttftBase !== undefined && overdue > ttftBase ? latency * (overdue / ttftBase) : latency;
-  }
-
-  /**
-   * Current TTFT (a first byte overdue counts as one that arrived now) over the TTFT baseline;
-   * latency over its baseline when no TTFT is known. 1 = as usual.
-   */
-  slowness(now: number, stream: boolean): number {
-    const { peakTauMs } = this.cfg.latency;
-    const ttftBase = this.ttftBaseline.value;
-    if (ttftBase !== undefined && ttftBase > 0) {
-      const current = Math.max(this.ttft.read(now, peakTauMs, ttftBase) ?? 0, this.oldestWaitMs(now));
-      return Math.max(1, current / ttftBase);
-    }
     const base = this.latencyBaseline.value;
-    const latency = this.latency.read(now, peakTauMs, base);
-    return !stream && base !== undefined && latency !== undefined && base > 0 ? Math.max(1, latency / base) : 1;
+    const latency = stream ? undefined : this.latency.read(now, peakTauMs, base);
+    if (stream) into.latency = ttft === undefined && overdue === 0 ? undefined : overdue;
+    else into.latency = latency === undefined ? undefined : ttftBase !== undefined && overdue > ttftBase ? latency * (overdue / ttftBase) : latency;
+    if (ttftBase !== undefined && ttftBase > 0) into.slowness = Math.max(1, overdue / ttftBase);
+    else into.slowness = !stream && base !== undefined && latency !== undefined && base > 0 ? Math.max(1, latency / base) : 1;
   }
 
   snapshot(now: number): DeploymentHealth {

@@ -20,10 +20,9 @@ export interface Entry {
   inflight: number;
   /** Panic severity (0 when the entry passed every filter). */
   severity: number;
-  parts?: Record<string, number>;
   score: number;
   /** A canary scored as its alias's stable member (see `shareAliasScore`). */
-  scoredAs?: string;
+  scoredAs: string | undefined;
 }
 
 export interface ScoreContext {
@@ -33,8 +32,20 @@ export interface ScoreContext {
   pressure: number;
 }
 
-/** Fill `score` (and `parts`) of every entry, relative to the other entries. */
-export function scoreEntries(entries: Entry[], ctx: ScoreContext): void {
+/** The score components, in the order `scoreEntries` writes them (and the trace shows them). */
+export const SCORE_PARTS = ['tier', 'quality', 'cost', 'latency', 'slow', 'errors', 'load'] as const;
+/** Numbers per entry in `scoreEntries`' output: the parts, the final score, the panic severity. */
+export const SCORE_STRIDE = SCORE_PARTS.length + 2;
+/** Offsets of the final score and the panic severity within an entry's numbers. */
+export const SCORE_AT = SCORE_PARTS.length;
+export const SEVERITY_AT = SCORE_PARTS.length + 1;
+
+/**
+ * Fill `score` of every entry, relative to the other entries. Returns the components, final
+ * score and panic severity of each entry, `SCORE_STRIDE` numbers per entry in entry order (one
+ * flat array of doubles: what the decision trace keeps).
+ */
+export function scoreEntries(entries: Entry[], ctx: ScoreContext): number[] {
   const { cfg, weights: w } = ctx;
   let cheapest = Number.POSITIVE_INFINITY;
   let fastest = Number.POSITIVE_INFINITY;
@@ -43,20 +54,31 @@ export function scoreEntries(entries: Entry[], ctx: ScoreContext): void {
     if (e.latency !== undefined && e.latency > 0) fastest = Math.min(fastest, e.latency);
   }
   const costSpan = Math.log2(cfg.ranges.costRatio);
-  for (const e of entries) {
+  const slowSpan = Math.log2(cfg.ranges.slowRatio);
+  // Exactly sized: the trace keeps this array.
+  const numbers = new Array<number>(entries.length * SCORE_STRIDE);
+  for (let k = 0; k < entries.length; k++) {
+    const e = entries[k] as Entry;
     const d = e.deployment;
     const tier = ctx.ladderLength > 1 ? e.tierPos / (ctx.ladderLength - 1) : 0;
     const quality = 1 - (d.quality ?? cfg.health.defaultQuality[d.tier as Tier] ?? 0.5);
     const cost = e.worst === undefined || !Number.isFinite(cheapest) ? 1 : clamp01(Math.log2(e.worst / cheapest) / costSpan);
     const latency = e.latency === undefined || !Number.isFinite(fastest) ? 0 : clamp01((e.latency / fastest - 1) / (cfg.ranges.latencyRatio - 1));
     const errors = clamp01(e.errorRate / cfg.ranges.errorRate);
-    const slow = clamp01(Math.log2(e.slowness) / Math.log2(cfg.ranges.slowRatio));
+    const slow = clamp01(Math.log2(e.slowness) / slowSpan);
     const concurrency = d.limits.concurrency;
     // Queueing delay grows like ρ/(1−ρ) (M/M/1): mild at half load, steep near saturation.
     const rho = concurrency ? Math.min(e.inflight / concurrency, 0.95) : 0;
     const load = rho / (1 - rho) / cfg.ranges.loadFactor;
-    const parts = { tier, quality, cost, latency, slow, errors, load };
-    e.parts = parts;
+    const at = k * SCORE_STRIDE;
+    numbers[at] = tier;
+    numbers[at + 1] = quality;
+    numbers[at + 2] = cost;
+    numbers[at + 3] = latency;
+    numbers[at + 4] = slow;
+    numbers[at + 5] = errors;
+    numbers[at + 6] = load;
+    numbers[at + SEVERITY_AT] = e.severity;
     e.score =
       w.tier * tier +
       w.quality * quality +
@@ -69,6 +91,8 @@ export function scoreEntries(entries: Entry[], ctx: ScoreContext): void {
       10 * e.severity;
   }
   shareAliasScore(entries);
+  for (let k = 0; k < entries.length; k++) numbers[k * SCORE_STRIDE + SCORE_AT] = (entries[k] as Entry).score;
+  return numbers;
 }
 
 /**
@@ -93,18 +117,33 @@ function shareAliasScore(entries: Entry[]): void {
   }
 }
 
+/** Plan order of entries: by score, then deployment id. */
+function byScore(a: Entry, b: Entry): number {
+  return a.score - b.score || cmp(a.deployment.id, b.deployment.id);
+}
+
 /**
  * Pick: P2C among the entries within `margin` of the best score (at most `poolSize`), skipping
  * gray-release members held back as fallbacks unless nothing else is left. Then fallbacks by score, preferring
  * providers and tiers not yet in the plan.
+ *
+ * Sorts `entries` in place (by `byScore`). Returns the plan and the deployment ids of the P2C pool.
  */
 export function pickPlan(entries: Entry[], cfg: SchedulerConfig, random: () => number, maxAttempts: number): { plan: Entry[]; pool: string[] } {
-  const sorted = [...entries].sort((a, b) => a.score - b.score || cmp(a.deployment.id, b.deployment.id));
-  const primaries = sorted.filter((e) => e.role !== 'fallback');
-  const eligible = primaries.length > 0 ? primaries : sorted;
-  const first = eligible[0];
+  const sorted = entries.sort(byScore);
+  let primaries = 0;
+  for (const e of sorted) if (e.role !== 'fallback') primaries++;
+  const skipFallbacks = primaries > 0;
+  // The pool: the first `poolSize` eligible entries within `margin` of the first eligible one.
+  const pool: Entry[] = [];
+  let first: Entry | undefined;
+  for (const e of sorted) {
+    if (skipFallbacks && e.role === 'fallback') continue;
+    first ??= e;
+    if (pool.length >= cfg.p2c.poolSize) break;
+    if (e.score <= first.score + cfg.p2c.margin) pool.push(e);
+  }
   if (!first) return { plan: [], pool: [] };
-  const pool = eligible.filter((e) => e.score <= first.score + cfg.p2c.margin).slice(0, cfg.p2c.poolSize);
   let pick = first;
   if (pool.length >= 2) {
     const i = Math.floor(random() * pool.length);
@@ -115,7 +154,9 @@ export function pickPlan(entries: Entry[], cfg: SchedulerConfig, random: () => n
     pick = a.score <= b.score ? a : b;
   }
   const plan = [pick];
-  const rest = sorted.filter((e) => e !== pick);
+  // The rest, still in score order, are the fallback candidates.
+  sorted.splice(sorted.indexOf(pick), 1);
+  const rest = sorted;
   while (plan.length < maxAttempts && rest.length > 0) {
     let bestIdx = 0;
     let bestScore = Number.POSITIVE_INFINITY;
@@ -133,9 +174,15 @@ export function pickPlan(entries: Entry[], cfg: SchedulerConfig, random: () => n
 }
 
 function diversityPenalty(e: Entry, plan: Entry[], cfg: SchedulerConfig): number {
+  let sameProvider = false;
+  let sameTier = false;
+  for (const x of plan) {
+    if (x.deployment.providerId === e.deployment.providerId) sameProvider = true;
+    if (x.deployment.tier === e.deployment.tier) sameTier = true;
+  }
   let p = 0;
-  if (plan.some((x) => x.deployment.providerId === e.deployment.providerId)) p += cfg.fallback.sameProviderPenalty;
-  if (plan.some((x) => x.deployment.tier === e.deployment.tier)) p += cfg.fallback.sameTierPenalty;
+  if (sameProvider) p += cfg.fallback.sameProviderPenalty;
+  if (sameTier) p += cfg.fallback.sameTierPenalty;
   return p;
 }
 
