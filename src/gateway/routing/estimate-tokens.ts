@@ -6,7 +6,7 @@
  * it, so a reservation is never smaller than the real prompt. `typical` is a closer guess used
  * for context-window filtering and TPM admission.
  */
-import type { ChatMessage, ContentPart, ChatRequest } from '../../core/chat.js';
+import type { ChatRequest, ContentPart } from '../../core/chat.js';
 
 const PER_MESSAGE_OVERHEAD = 8;
 /** High-detail image at the largest common tiling (OpenAI ≈ 1,105; Claude ≤ ~1,600). */
@@ -17,30 +17,15 @@ export interface TokenEstimate {
   typical: number;
 }
 
-function textOf(content: string | ContentPart[] | null): { text: string; images: number; opaqueBytes: number } {
-  if (content === null) return { text: '', images: 0, opaqueBytes: 0 };
-  if (typeof content === 'string') return { text: content, images: 0, opaqueBytes: 0 };
-  let text = '';
-  let images = 0;
-  let opaqueBytes = 0;
-  for (const part of content) {
-    if (part.type === 'text') text += part.text;
-    else if (part.type === 'image') images++;
-    else opaqueBytes += JSON.stringify(part.value).length;
-  }
-  return { text, images, opaqueBytes };
+/** Running size of some text: UTF-8 bytes, ASCII and other UTF-16 code units. */
+interface TextSize {
+  bytes: number;
+  ascii: number;
+  other: number;
 }
 
-function messageText(m: ChatMessage): { text: string; images: number; opaqueBytes: number } {
-  const base = textOf(m.content);
-  if (m.role === 'assistant' && m.toolCalls) {
-    for (const call of m.toolCalls) base.text += call.name + call.arguments;
-  }
-  return base;
-}
-
-/** Counts bytes and a typical token guess in one pass (ASCII ≈ 4 chars/token, other ≈ 1 char/token). */
-function measure(text: string): { bytes: number; typical: number } {
+/** Adds `text` to `size` (additive: a message's parts are counted one by one, never joined). */
+function scan(text: string, size: TextSize): void {
   let ascii = 0;
   let other = 0;
   let bytes = 0;
@@ -54,22 +39,51 @@ function measure(text: string): { bytes: number; typical: number } {
       bytes += c < 0x800 ? 2 : 3; // surrogate halves count 3 each: an over-count, fine for a bound
     }
   }
-  return { bytes, typical: Math.ceil(ascii / 4 + other) };
+  size.bytes += bytes;
+  size.ascii += ascii;
+  size.other += other;
+}
+
+/** Typical token guess for a measured text: ASCII ≈ 4 chars/token, other ≈ 1 char/token. */
+function typicalTokens(size: TextSize): number {
+  return Math.ceil(size.ascii / 4 + size.other);
 }
 
 export function estimateInputTokens(req: ChatRequest): TokenEstimate {
   let upperBound = 0;
   let typical = 0;
+  const size: TextSize = { bytes: 0, ascii: 0, other: 0 };
   for (const m of req.messages) {
-    const { text, images, opaqueBytes } = messageText(m);
-    const size = measure(text);
+    size.bytes = 0;
+    size.ascii = 0;
+    size.other = 0;
+    let images = 0;
+    let opaqueBytes = 0;
+    const content: string | ContentPart[] | null = m.content;
+    if (typeof content === 'string') scan(content, size);
+    else if (content !== null) {
+      for (const part of content) {
+        if (part.type === 'text') scan(part.text, size);
+        else if (part.type === 'image') images++;
+        else opaqueBytes += JSON.stringify(part.value).length;
+      }
+    }
+    if (m.role === 'assistant' && m.toolCalls) {
+      for (const call of m.toolCalls) {
+        scan(call.name, size);
+        scan(call.arguments, size);
+      }
+    }
     upperBound += size.bytes + opaqueBytes + PER_MESSAGE_OVERHEAD + images * IMAGE_ALLOWANCE;
-    typical += size.typical + Math.ceil(opaqueBytes / 4) + 4 + images * 800;
+    typical += typicalTokens(size) + Math.ceil(opaqueBytes / 4) + 4 + images * 800;
   }
   if (req.tools) {
-    const toolsSize = measure(JSON.stringify(req.tools));
-    upperBound += toolsSize.bytes;
-    typical += toolsSize.typical;
+    size.bytes = 0;
+    size.ascii = 0;
+    size.other = 0;
+    scan(JSON.stringify(req.tools), size);
+    upperBound += size.bytes;
+    typical += typicalTokens(size);
   }
   return { upperBound, typical };
 }
@@ -77,10 +91,14 @@ export function estimateInputTokens(req: ChatRequest): TokenEstimate {
 export function estimateTextTokens(texts: readonly string[]): TokenEstimate {
   let upperBound = 0;
   let typical = 0;
+  const size: TextSize = { bytes: 0, ascii: 0, other: 0 };
   for (const t of texts) {
-    const size = measure(t);
+    size.bytes = 0;
+    size.ascii = 0;
+    size.other = 0;
+    scan(t, size);
     upperBound += size.bytes + 1;
-    typical += size.typical + 1;
+    typical += typicalTokens(size) + 1;
   }
   return { upperBound, typical };
 }

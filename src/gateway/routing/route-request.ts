@@ -37,17 +37,23 @@ export function buildRouteRequest(input: RouteRequestInput): RouteRequest {
   const { principal, hints } = input;
   const bizLevel: BizLevel = hints.bizLevel ?? principal.defaults.bizLevel ?? 'normal';
   const costPreference: CostPreference = hints.costPreference ?? principal.defaults.costPreference ?? 'low';
-  const caps = new Set<string>([...(principal.defaults.capabilities ?? []), ...(hints.capabilities ?? []), ...input.inferred]);
   return {
     requestId: input.requestId,
     tenantId: principal.tenantId,
     stickyKey: `${principal.tenantId}/${principal.endUser ?? principal.keyId}`,
     bizLevel,
     costPreference,
-    capabilities: [...caps],
+    capabilities: capabilitiesOf(principal.defaults.capabilities, hints.capabilities, input.inferred),
     inputTokens: input.inputTokens,
     maxOutputTokens: input.maxOutputTokens ?? DEFAULT_ROUTING_MAX_OUTPUT,
     pinned: input.pinned,
     stream: input.stream,
   };
+}
+
+/** Declared (app defaults, hints) then inferred capabilities, each once, in first-seen order. */
+function capabilitiesOf(defaults: readonly string[] | undefined, hinted: readonly string[] | undefined, inferred: readonly string[]): string[] {
+  // The usual request declares none and infers at most one: nothing to merge.
+  if (!defaults?.length && !hinted?.length && inferred.length <= 1) return [...inferred];
+  return [...new Set<string>([...(defaults ?? []), ...(hinted ?? []), ...inferred])];
 }
