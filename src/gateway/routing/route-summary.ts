@@ -148,15 +148,13 @@ export class TraceStore {
   /** Keeps `summary`; a request already kept is replaced in place (its age unchanged). */
   put(summary: RouteSummary): void {
     const id = summary.requestId;
-    if (this.traces.has(id)) {
-      this.traces.set(id, summary);
-      return;
-    }
+    const kept = this.traces.size;
+    this.traces.set(id, summary);
+    if (this.traces.size === kept) return;
     const oldest = this.order[this.next];
     if (oldest !== undefined) this.traces.delete(oldest);
     this.order[this.next] = id;
     this.next = this.next + 1 === this.capacity ? 0 : this.next + 1;
-    this.traces.set(id, summary);
   }
 
   /**
