@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { HubError } from '../../core/errors.js';
 import type { ChatResponse, FinishReason, ToolCall, Usage } from '../../core/chat.js';
 import type { OpenAiCompatibleSpec, OpenAiRawUsage } from './openai-compatible-spec.js';
+import { plainCompletion } from './openai-compatible-fast-shape.js';
 
 const count = z.number().nullish();
 
@@ -76,6 +77,7 @@ export const chunkSchema = z.object({
 });
 
 export type OpenAiChunk = z.infer<typeof chunkSchema>;
+export type OpenAiCompletion = z.infer<typeof responseSchema>;
 
 const OPENAI_FINISH: Record<string, FinishReason> = {
   stop: 'stop',
@@ -136,14 +138,15 @@ export interface ParseContext {
 
 export function parseChatResponse(json: unknown, ctx: ParseContext): ChatResponse {
   const label = ctx.spec.label ?? ctx.spec.kind;
-  const parsed = responseSchema.safeParse(json);
-  const choice = parsed.success ? parsed.data.choices[0] : undefined;
-  if (!parsed.success || !choice) {
+  const fast = plainCompletion(json);
+  const parsed = fast ? undefined : responseSchema.safeParse(json);
+  const data = fast ?? (parsed?.success ? parsed.data : undefined);
+  const choice = data?.choices[0];
+  if (!data || !choice) {
     throw new HubError('upstream_error', `${label} upstream: the response is not a chat completion (no choices)`, {
-      ...(parsed.success ? {} : { cause: parsed.error }),
+      ...(parsed && !parsed.success ? { cause: parsed.error } : {}),
     });
   }
-  const data = parsed.data;
   const toolCalls: ToolCall[] = (choice.message.tool_calls ?? []).map((c, i) => ({
     id: c.id ?? `call_${ctx.requestId}_${i}`,
     name: c.function.name ?? '',

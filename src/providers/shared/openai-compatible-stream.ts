@@ -17,6 +17,7 @@ import { drainSseTail, parseSse, type SseEvent } from './sse-parser.js';
 import type { OpenAiCompatibleSpec } from './openai-compatible-spec.js';
 import { argumentsText, chunkSchema, contentText, mapFinishReason, normaliseUsage, type OpenAiChunk } from './openai-compatible-response.js';
 import { upstreamEventError } from './upstream-error.js';
+import { plainChunk } from './openai-compatible-fast-shape.js';
 
 export interface StreamContext {
   spec: OpenAiCompatibleSpec;
@@ -64,6 +65,8 @@ function parseChunk(data: string, ctx: StreamContext): OpenAiChunk {
   if (typeof json === 'object' && json !== null && 'error' in json && (json as { error: unknown }).error) {
     throw upstreamEventError({ payload: json, provider: label(ctx), ...(ctx.secret ? { secret: ctx.secret } : {}), ...(ctx.spec.classifyError ? { classify: ctx.spec.classifyError } : {}) });
   }
+  const fast = plainChunk(json);
+  if (fast) return fast;
   const parsed = chunkSchema.safeParse(json);
   if (!parsed.success) {
     throw new HubError('upstream_error', `${label(ctx)} upstream: a stream chunk is not a chat completion chunk`, { cause: parsed.error });
