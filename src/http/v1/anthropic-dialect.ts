@@ -11,7 +11,7 @@ function thinkingEnabled(req: ChatRequest): boolean {
 export const anthropicDialect: ChatDialect = {
   name: 'anthropic',
   parse: (body) => parseAnthropicMessagesRequest(body),
-  encodeResponse: (resp, _meta, req) => encodeAnthropicMessage(resp, { usage: resp.usage, includeThinking: thinkingEnabled(req) }),
+  encodeResponse: (resp, _meta, req) => JSON.stringify(encodeAnthropicMessage(resp, { usage: resp.usage, includeThinking: thinkingEnabled(req) })),
   streamEncoder(req, meta) {
     const encoder = new AnthropicStreamEncoder({ includeThinking: thinkingEnabled(req) });
     return {

@@ -25,6 +25,7 @@ export interface StreamEncoder {
 export interface ChatDialect {
   readonly name: 'openai' | 'anthropic';
   parse(body: unknown): { request: ChatRequest; hints: RoutingHints };
-  encodeResponse(resp: ChatResponse & { usage: Usage }, meta: ResponseMeta, req: ChatRequest): unknown;
+  /** The non-stream response as JSON text (sent as `application/json; charset=utf-8`). */
+  encodeResponse(resp: ChatResponse & { usage: Usage }, meta: ResponseMeta, req: ChatRequest): string;
   streamEncoder(req: ChatRequest, meta: ResponseMeta): StreamEncoder;
 }

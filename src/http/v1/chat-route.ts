@@ -10,6 +10,8 @@ import { buildRequestContext, principalOf, type ContextDeps } from '../request-c
 import { startSse } from '../sse-response.js';
 import type { ChatDialect } from './chat-dialect.js';
 
+const JSON_UTF8 = 'application/json; charset=utf-8';
+
 export interface ChatRouteDeps extends ContextDeps {
   gateway: Gateway;
 }
@@ -24,7 +26,7 @@ export function registerChatRoute(app: FastifyInstance, path: string, dialect: C
 
     if (!chatRequest.stream) {
       const outcome = await deps.gateway.chat(ctx, chatRequest);
-      reply.headers(outcome.headers).header('x-zhongshu-route', formatRouteHeader(outcome.route));
+      reply.headers(outcome.headers).header('x-zhongshu-route', formatRouteHeader(outcome.route)).type(JSON_UTF8);
       return dialect.encodeResponse(outcome.response, meta, chatRequest);
     }
 

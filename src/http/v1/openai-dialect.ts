@@ -1,11 +1,11 @@
 /** The OpenAI Chat Completions dialect over the codecs in ./openai/. */
 import type { ChatDialect } from './chat-dialect.js';
-import { encodeOpenAiChatResponse, OpenAiStreamEncoder, parseOpenAiChatRequest } from './openai/index.js';
+import { OpenAiStreamEncoder, parseOpenAiChatRequest, serializeOpenAiChatResponse } from './openai/index.js';
 
 export const openAiDialect: ChatDialect = {
   name: 'openai',
   parse: (body) => parseOpenAiChatRequest(body),
-  encodeResponse: (resp, _meta) => encodeOpenAiChatResponse(resp, { usage: resp.usage }),
+  encodeResponse: (resp, _meta) => serializeOpenAiChatResponse(resp, { usage: resp.usage }),
   streamEncoder(req, meta) {
     const encoder = new OpenAiStreamEncoder({ includeUsage: req.includeUsage === true });
     return {

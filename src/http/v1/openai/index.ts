@@ -2,6 +2,7 @@
 export { parseOpenAiChatRequest, type ParsedChatRequest } from './openai-chat-request.js';
 export {
   encodeOpenAiChatResponse,
+  serializeOpenAiChatResponse,
   toOpenAiToolCalls,
   toOpenAiUsage,
   type OpenAiChatCompletionJson,
