@@ -7,13 +7,14 @@
  * Failures are HubErrors: `egress_denied`, `upstream_connection_failed`, `upstream_timeout`.
  * A non-2xx status is *not* an error here; callers map it.
  */
+import type { CancelSignal } from './cancel.js';
 
 export interface EgressRequest {
   url: string;
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   headers: Record<string, string>;
   body?: string | Uint8Array;
-  signal?: AbortSignal;
+  signal?: CancelSignal;
   /** Connect + response headers must arrive within this time. Default from config. */
   firstByteTimeoutMs?: number;
   /** Max silence between body chunks. Default from config. */

@@ -4,6 +4,7 @@
  * normalise usage and finish reasons, and turn every failure into a HubError (catalog in
  * core/errors.ts). They never import another provider, and never read config or env.
  */
+import type { CancelSignal } from './cancel.js';
 import type {
   ChatRequest,
   ChatResponse,
@@ -33,7 +34,7 @@ export interface UpstreamCall {
   target: UpstreamTarget;
   egress: Egress;
   /** Aborts the upstream call (client abort, per-try timeout, shutdown). */
-  signal: AbortSignal;
+  signal: CancelSignal;
   requestId: string;
   firstByteTimeoutMs?: number;
   idleTimeoutMs?: number;

@@ -6,6 +6,7 @@
  * Redirects are never followed (a 3xx is returned to the caller as is), so an upstream cannot
  * bounce a request to a forbidden address. Proxy environment variables are not read.
  */
+import type { CancelSignal } from '../core/cancel.js';
 import { Agent } from 'undici';
 import type { IncomingHttpHeaders } from 'node:http';
 import { isIP } from 'node:net';
@@ -105,7 +106,7 @@ function inboundHeaders(headers: IncomingHttpHeaders): Record<string, string | u
   return out;
 }
 
-async function* guardedBody(body: AsyncIterable<Uint8Array>, host: string, signal: AbortSignal | undefined): AsyncGenerator<Uint8Array> {
+async function* guardedBody(body: AsyncIterable<Uint8Array>, host: string, signal: CancelSignal | undefined): AsyncGenerator<Uint8Array> {
   try {
     for await (const chunk of body) yield chunk;
   } catch (err) {
@@ -117,7 +118,7 @@ interface UndiciBody extends AsyncIterable<Uint8Array> {
   dump(opts?: { limit: number }): Promise<void>;
 }
 
-function wrapResponse(status: number, headers: IncomingHttpHeaders, body: UndiciBody, host: string, signal: AbortSignal | undefined): EgressResponse {
+function wrapResponse(status: number, headers: IncomingHttpHeaders, body: UndiciBody, host: string, signal: CancelSignal | undefined): EgressResponse {
   const chunks = guardedBody(body, host, signal);
   return {
     status,

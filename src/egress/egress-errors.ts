@@ -2,6 +2,7 @@
  * Maps whatever undici, node:net or the caller's abort threw into a HubError.
  * Messages name the host only: URLs may carry credentials in userinfo or query strings.
  */
+import type { CancelSignal } from '../core/cancel.js';
 import { HubError, isHubError } from '../core/errors.js';
 
 const TIMEOUT_CODES: Record<string, string> = {
@@ -21,7 +22,7 @@ function errorCode(err: unknown): string | undefined {
  * HubError; `upstream_timeout` for a timeout signal (`AbortSignal.timeout`, a per-try limit);
  * otherwise `client_closed_request`.
  */
-export function abortError(signal: AbortSignal, host: string): HubError {
+export function abortError(signal: CancelSignal, host: string): HubError {
   const reason: unknown = signal.reason;
   if (isHubError(reason)) return reason;
   if (reason instanceof Error && reason.name === 'TimeoutError') {
@@ -34,7 +35,7 @@ export function abortError(signal: AbortSignal, host: string): HubError {
  * `phase` says where the failure happened, for the message: before the response headers
  * (`request`) or while reading the body (`body`).
  */
-export function toEgressError(err: unknown, host: string, signal: AbortSignal | undefined, phase: 'request' | 'body'): HubError {
+export function toEgressError(err: unknown, host: string, signal: CancelSignal | undefined, phase: 'request' | 'body'): HubError {
   if (signal?.aborted) return abortError(signal, host);
   if (isHubError(err)) return err;
   const code = errorCode(err);

@@ -4,6 +4,7 @@
  * billed `usage` event (the upstream's, or a tokenizer estimate of what was produced); on any end
  * — done, upstream failure, client abort — reports the attempt's outcome exactly once.
  */
+import type { CancelSignal } from '../core/cancel.js';
 import type { ChatRequest, ChatStreamEvent, Usage } from '../core/chat.js';
 import type { UsageStatus } from '../core/domain.js';
 import { HubError, toHubError } from '../core/errors.js';
@@ -19,7 +20,7 @@ export interface StreamOutcomeReport {
 
 export async function* committedStream(
   req: ChatRequest,
-  clientSignal: AbortSignal,
+  clientSignal: CancelSignal,
   iterator: AsyncIterator<ChatStreamEvent>,
   first: ChatStreamEvent,
   report: (outcome: StreamOutcomeReport, err: HubError | undefined) => void,

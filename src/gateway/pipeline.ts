@@ -7,6 +7,7 @@
  * send response headers. After that there is no retry and no fallback: a failure ends the
  * stream with an error (the caller writes a well-formed SSE error event).
  */
+import type { CancelSignal } from '../core/cancel.js';
 import type { CatalogSource } from '../core/catalog.js';
 import type {
   ChatRequest,
@@ -83,7 +84,7 @@ export interface RequestContext {
   principal: Principal;
   hints: RoutingHints;
   /** Aborted when the client goes away. */
-  signal: AbortSignal;
+  signal: CancelSignal;
   receivedAt: number;
   plugin?: string;
   promptRef?: string;
@@ -453,7 +454,7 @@ function withMaxTokens(req: ChatRequest, hold: AttemptHold | undefined): ChatReq
   return hold?.maxTokens === undefined ? req : { ...req, maxTokens: hold.maxTokens };
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+function sleep(ms: number, signal: CancelSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(done, ms);
     function done(): void {

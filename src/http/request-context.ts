@@ -3,6 +3,8 @@
  * signal — turned into the gateway's RequestContext.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Cancellation, type CancelSignal } from '../core/cancel.js';
+import { HubError } from '../core/errors.js';
 import type { CatalogSource } from '../core/catalog.js';
 import type { Principal } from '../core/domain.js';
 import type { Clock } from '../core/ports.js';
@@ -22,12 +24,13 @@ export function principalOf(req: FastifyRequest, deps: ContextDeps): Principal {
 }
 
 /** Aborts when the client disconnects before the response finished. */
-export function clientAbortSignal(reply: FastifyReply): AbortSignal {
-  const controller = new AbortController();
-  reply.raw.on('close', () => {
-    if (!reply.raw.writableFinished) controller.abort();
+export function clientAbortSignal(reply: FastifyReply): CancelSignal {
+  const cancellation = new Cancellation();
+  const res = reply.raw;
+  res.once('close', () => {
+    if (!res.writableFinished) cancellation.abort(new HubError('client_closed_request', 'The client closed the request.'));
   });
-  return controller.signal;
+  return cancellation;
 }
 
 export function buildRequestContext(

@@ -16,6 +16,7 @@
  *   reporting it would under-bill an interrupted answer; without it accounting estimates from
  *   what reached the client.
  */
+import type { CancelSignal } from '../../core/cancel.js';
 import { z } from 'zod';
 import type { ChatStreamEvent } from '../../core/chat.js';
 import { HubError, isHubError } from '../../core/errors.js';
@@ -29,7 +30,7 @@ export interface AnthropicStreamContext {
   model: string;
   requestId: string;
   secret?: string;
-  signal?: AbortSignal;
+  signal?: CancelSignal;
 }
 
 const eventSchema = z.object({

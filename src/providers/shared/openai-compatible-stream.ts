@@ -11,6 +11,7 @@
  *   yielded, an upstream break (reset, idle timeout, EOF) becomes `upstream_stream_interrupted`.
  *   Caller aborts and in-stream vendor errors keep their codes.
  */
+import type { CancelSignal } from '../../core/cancel.js';
 import { HubError, isHubError } from '../../core/errors.js';
 import type { ChatStreamEvent, FinishReason, Usage } from '../../core/chat.js';
 import { drainSseTail, parseSse, type SseEvent } from './sse-parser.js';
@@ -24,7 +25,7 @@ export interface StreamContext {
   model: string;
   requestId: string;
   secret?: string;
-  signal?: AbortSignal;
+  signal?: CancelSignal;
 }
 
 interface StreamState {

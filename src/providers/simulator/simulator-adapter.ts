@@ -4,6 +4,7 @@
  * configurable latency and token rate; streaming, tool calls, JSON modes, reasoning,
  * embeddings, and deterministic failure injection for demos. Options: simulator-options.ts.
  */
+import type { CancelSignal } from '../../core/cancel.js';
 import type { ChatRequest, ChatResponse, ChatStreamEvent, EmbeddingRequest, EmbeddingResponse } from '../../core/chat.js';
 import { HubError } from '../../core/errors.js';
 import type { ProviderAdapter, UpstreamCall } from '../../core/provider.js';
@@ -13,14 +14,14 @@ import { readSimulatorOptions, type SimulatorOptions } from './simulator-options
 import { splitIntoTokenPieces, textTokens } from './simulator-tokens.js';
 
 /** The error a simulator call ends with when `signal` aborts: the abort reason if it is a HubError. */
-function abortError(signal: AbortSignal): HubError {
+function abortError(signal: CancelSignal): HubError {
   const reason: unknown = signal.reason;
   if (reason instanceof HubError) return reason;
   return new HubError('client_closed_request', 'The simulator call was aborted.', { cause: reason });
 }
 
 /** Resolves after `ms`, or rejects promptly when `signal` aborts. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+export function sleep(ms: number, signal: CancelSignal): Promise<void> {
   if (signal.aborted) return Promise.reject(abortError(signal));
   if (ms <= 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
@@ -121,7 +122,7 @@ export function createSimulatorAdapter(): ProviderAdapter {
 }
 
 /** Deltas paced at the token rate: reasoning, then text, then the tool call. */
-async function* paced(answer: SimAnswer, opts: SimulatorOptions, signal: AbortSignal, failHalfway: boolean): AsyncGenerator<ChatStreamEvent> {
+async function* paced(answer: SimAnswer, opts: SimulatorOptions, signal: CancelSignal, failHalfway: boolean): AsyncGenerator<ChatStreamEvent> {
   const deltas: ChatStreamEvent[] = [
     ...splitIntoTokenPieces(answer.reasoning).map((text): ChatStreamEvent => ({ type: 'reasoning-delta', text })),
     ...splitIntoTokenPieces(answer.text).map((text): ChatStreamEvent => ({ type: 'text-delta', text })),
