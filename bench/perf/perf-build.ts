@@ -1,6 +1,6 @@
 /**
  * How benchmark processes run TypeScript: compiled once with the project's tsc into
- * bench/perf/.build (plain `node file.js`, as `npm start` runs the hub from dist/), or through
+ * bench/perf/.build/run-<pid> (plain `node file.js`, as `npm start` runs the hub from dist/), or through
  * the tsx loader (`--runtime=tsx`, no build step; adds a loader thread and memory).
  */
 import { execFileSync } from 'node:child_process';
@@ -13,13 +13,17 @@ export type Runtime = 'build' | 'tsx';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = resolve(here, '..', '..');
-const BUILD_DIR = join(here, '.build');
+/**
+ * One build directory per benchmark process, so runs started at the same time (a shared
+ * machine) do not delete each other's build; removed again by `removeBenchBuild()`.
+ */
+const BUILD_DIR = join(here, '.build', `run-${process.pid}`);
 
 /** Returns node arguments that run `tsFile` (an absolute path to a .ts file in this repo). */
 export type ScriptArgs = (tsFile: string) => string[];
 
 /**
- * Compiles the repository (src + bench) into bench/perf/.build with the project's tsc.
+ * Compiles the repository (src + bench) into bench/perf/.build/run-<pid> with the project's tsc.
  * Type errors elsewhere in the shared tree do not stop the emit; missing outputs do.
  */
 export function buildForBench(required: string[]): ScriptArgs {
@@ -40,3 +44,8 @@ export function buildForBench(required: string[]): ScriptArgs {
 }
 
 export const tsxArgs: ScriptArgs = (tsFile) => ['--import', TSX_IMPORT, tsFile];
+
+/** Deletes this process's build directory (call once every child started from it has exited). */
+export function removeBenchBuild(): void {
+  rmSync(BUILD_DIR, { recursive: true, force: true });
+}

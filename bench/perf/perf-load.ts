@@ -138,19 +138,36 @@ export async function runLatencyC1(
   };
 }
 
-export interface SlowStreamsResult {
+export interface SlowStreamsResult<T> {
   requested: number;
-  /** Streams that delivered their first event while all were open. */
+  /** Streams that delivered their first event. */
   open: number;
+  /** Of those, streams still open when memory was sampled (the others had already ended). */
+  liveAtPeak: number;
   failed: number;
+  /** Why the first failed stream failed (status and body start, or the error), for the log. */
+  firstFailure: string | undefined;
+  /** ms from the first request until every stream delivered its first event (or the deadline). */
+  openMs: number;
+  /** Gateway VmRSS the moment every stream had delivered its first event, MB. */
+  rssAtOpenMb: number | null;
+  /** Max gateway VmRSS from the first request until one second after that moment, MB. */
   rssMb: number | null;
+  /** What `atPeak` returned (called one second after that moment, all streams still open). */
+  peak: T | undefined;
 }
 
 /**
  * Opens `n` slow streams (ramped in batches of 100), waits until each delivered its first event
- * (bounded by `maxMs`), samples gateway RSS for a second, then aborts every stream.
+ * (bounded by `maxMs`), samples gateway RSS for a second, calls `atPeak` while every stream is
+ * still open, then aborts every stream.
  */
-export async function runSlowStreams(t: RunningTarget, n: number, maxMs: number): Promise<SlowStreamsResult> {
+export async function runSlowStreams<T = undefined>(
+  t: RunningTarget,
+  n: number,
+  maxMs: number,
+  atPeak?: () => Promise<T>,
+): Promise<SlowStreamsResult<T>> {
   assertLoopback(t.origin);
   const pool = new Pool(t.origin, { connections: n, pipelining: 1 });
   const abort = new AbortController();
@@ -160,27 +177,47 @@ export async function runSlowStreams(t: RunningTarget, n: number, maxMs: number)
   const body = requestBody(t.slowModel, 'stream');
   let failed = 0;
   let opened = 0;
+  let endedAfterFirst = 0;
+  let firstFailure: string | undefined;
   const firsts: Promise<boolean>[] = [];
   const openOne = (): Promise<boolean> =>
     new Promise<boolean>((resolve) => {
       pool
         .request({ path: t.path, method: 'POST', headers: t.headers, body, signal: abort.signal })
         .then((res) => {
-          if (res.statusCode !== 200) failed++;
+          if (res.statusCode !== 200) {
+            failed++;
+            if (firstFailure === undefined) {
+              firstFailure = `status ${res.statusCode}`;
+              res.body.text().then((text) => (firstFailure = `status ${res.statusCode}: ${text.slice(0, 300)}`), () => undefined);
+              resolve(false);
+              return;
+            }
+          }
+          let first = false;
+          let done = false;
           res.body.once('data', () => {
+            first = true;
             if (res.statusCode === 200) opened++;
             resolve(res.statusCode === 200);
           });
           res.body.on('data', () => {});
-          res.body.on('error', () => resolve(false));
-          res.body.on('end', () => resolve(false));
+          const ended = (): void => {
+            if (first && !done && res.statusCode === 200) endedAfterFirst++;
+            done = true;
+            resolve(false);
+          };
+          res.body.on('error', ended);
+          res.body.on('end', ended);
         })
-        .catch(() => {
+        .catch((err: unknown) => {
           failed++;
+          firstFailure ??= (err as Error).message;
           resolve(false);
         });
     });
-  const deadline = Date.now() + maxMs;
+  const started = Date.now();
+  const deadline = started + maxMs;
   try {
     for (let i = 0; i < n && Date.now() < deadline; i += 100) {
       for (let j = i; j < Math.min(n, i + 100); j++) firsts.push(openOne());
@@ -188,8 +225,13 @@ export async function runSlowStreams(t: RunningTarget, n: number, maxMs: number)
     }
     const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), Math.max(0, deadline - Date.now())));
     await Promise.race([Promise.all(firsts), timeout]);
+    const openMs = Date.now() - started;
+    const rssAtOpenMb = pid ? rssMb(pid) : null;
     await new Promise((r) => setTimeout(r, 1000));
-    return { requested: n, open: opened, failed, rssMb: rss ? rss.stop() : null };
+    const rssMax = rss ? rss.stop() : null;
+    const liveAtPeak = opened - endedAfterFirst;
+    const peak = atPeak ? await atPeak() : undefined;
+    return { requested: n, open: opened, liveAtPeak, failed, firstFailure, openMs, rssAtOpenMb, rssMb: rssMax, peak };
   } finally {
     rss?.stop();
     abort.abort();

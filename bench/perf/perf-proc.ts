@@ -151,6 +151,27 @@ export function rssMb(pid: number): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
+/** Resident memory of a process from `/proc/<pid>/status`, in MB. */
+export interface MemStatus {
+  /** VmRSS: everything resident (= rssAnon + rssFile + rssShmem). */
+  rssMb: number;
+  /** RssAnon: anonymous pages — the JS heap, malloc, Buffers, thread stacks. */
+  rssAnonMb: number;
+  /** RssFile: mapped files (the node binary, shared libraries). */
+  rssFileMb: number;
+  /** VmHWM: the peak VmRSS since the process started. */
+  hwmMb: number;
+}
+
+export function memStatus(pid: number): MemStatus {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string): number => {
+    const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(status);
+    return m ? Number(m[1]) / 1024 : NaN;
+  };
+  return { rssMb: kb('VmRSS'), rssAnonMb: kb('RssAnon'), rssFileMb: kb('RssFile'), hwmMb: kb('VmHWM') };
+}
+
 /** Samples max RSS of `pid` every `everyMs` until `stop()` is called. */
 export function sampleMaxRss(pid: number, everyMs = 200): { stop(): number } {
   let max = 0;

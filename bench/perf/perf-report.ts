@@ -24,12 +24,56 @@ export interface Sample {
   foreignCpuPct: number;
 }
 
+/** The slow-streams memory test of one target and round, in a fresh process (perf-slow.ts). MB unless said. */
 export interface SlowSample {
   round: number;
   target: string;
+  /** Streams that delivered their first event. */
   open: number;
+  /** Streams still open when memory was sampled (the divisor of kbPerStream). */
+  liveAtPeak: number;
   failed: number;
+  /** ms until every stream delivered its first event. */
+  openMs: number;
+  /** Max VmRSS while the streams were open (the number the target is about). */
   rssMb: number | null;
+  /** VmRSS the moment every stream had delivered its first event. */
+  rssAtOpenMb: number | null;
+  /** VmRSS of the same fresh process after warm-up, before the streams. */
+  rssIdleMb: number | null;
+  /** (rssMb − rssIdleMb) / liveAtPeak, KB. */
+  kbPerStream: number | null;
+  rssAnonIdleMb: number | null;
+  rssAnonMb: number | null;
+  /** V8 heap used / reserved, idle and with the streams open (no GC forced: includes garbage). */
+  heapUsedIdleMb: number | null;
+  heapUsedMb: number | null;
+  heapTotalIdleMb: number | null;
+  heapTotalMb: number | null;
+  /** Young generation reserved with the streams open. */
+  newSpaceMb: number | null;
+  /** Memory outside the V8 heap held by JS objects (Buffers). */
+  externalIdleMb: number | null;
+  externalMb: number | null;
+}
+
+export type SlowMetric = Exclude<keyof SlowSample, 'round' | 'target'>;
+const SLOW_METRICS: SlowMetric[] = [
+  'open', 'liveAtPeak', 'failed', 'openMs', 'rssMb', 'rssAtOpenMb', 'rssIdleMb', 'kbPerStream', 'rssAnonIdleMb', 'rssAnonMb',
+  'heapUsedIdleMb', 'heapUsedMb', 'heapTotalIdleMb', 'heapTotalMb', 'newSpaceMb', 'externalIdleMb', 'externalMb',
+];
+export type SlowSummary = Record<string, Partial<Record<SlowMetric, Stat | null>>>;
+
+export function summariseSlow(samples: SlowSample[], targets: string[]): SlowSummary {
+  const out: SlowSummary = {};
+  for (const t of targets) {
+    const rows = samples.filter((s) => s.target === t);
+    if (rows.length === 0) continue;
+    const m: Partial<Record<SlowMetric, Stat | null>> = {};
+    for (const k of SLOW_METRICS) m[k] = stat(rows.map((r) => r[k]));
+    out[t] = m;
+  }
+  return out;
 }
 
 export interface Stat {
@@ -78,7 +122,7 @@ function fmt(s: Stat | null | undefined, digits = 0): string {
 
 export function markdownTable(summary: Summary, slow: Record<string, Stat | null>, targets: string[]): string {
   const head =
-    '| target | mode | RPS @c=32 | gateway CPU µs/req | added p50 µs @c=1 | added p99 µs @c=1 | added first byte µs | RSS idle MB | RSS load MB | RSS 1,000 slow streams MB |\n' +
+    '| target | mode | RPS @c=32 | gateway CPU µs/req | added p50 µs @c=1 | added p99 µs @c=1 | added first byte µs | RSS idle MB | RSS load MB | RSS 1,000 slow streams MB (fresh process) |\n' +
     '|---|---|---|---|---|---|---|---|---|---|';
   const rows: string[] = [];
   for (const t of targets) {
@@ -92,6 +136,21 @@ export function markdownTable(summary: Summary, slow: Record<string, Stat | null
       );
     }
   }
+  return [head, ...rows].join('\n');
+}
+
+/** The slow-streams memory test per target (medians and ranges over rounds). */
+export function markdownSlow(slow: SlowSummary, n: number): string {
+  const head =
+    `| target | RSS idle MB | RSS ${n.toLocaleString('en-US')} streams MB | KB/stream (RSS) | RssAnon idle → open MB | ` +
+    'heap used idle → open MB | heap total idle → open MB | external idle → open MB | open after ms | open when sampled |\n' +
+    '|---|---|---|---|---|---|---|---|---|---|';
+  const rows = Object.entries(slow).map(
+    ([t, m]) =>
+      `| ${t} | ${fmt(m.rssIdleMb)} | ${fmt(m.rssMb)} | ${fmt(m.kbPerStream)} | ${fmt(m.rssAnonIdleMb)} → ${fmt(m.rssAnonMb)} | ` +
+      `${fmt(m.heapUsedIdleMb)} → ${fmt(m.heapUsedMb)} | ${fmt(m.heapTotalIdleMb)} → ${fmt(m.heapTotalMb)} | ` +
+      `${fmt(m.externalIdleMb, 1)} → ${fmt(m.externalMb, 1)} | ${fmt(m.openMs)} | ${fmt(m.liveAtPeak)} |`,
+  );
   return [head, ...rows].join('\n');
 }
 
@@ -125,9 +184,14 @@ export function evaluateTargets(summary: Summary, slow: Record<string, Stat | nu
       out.push({ name: 'hub-full added first byte µs', mode, value: fb, target: '≤ 500', met: fb === null ? null : fb <= 500 });
     }
   }
-  const rss = slow['hub-full']?.median ?? null;
-  out.push({ name: 'hub-full RSS with 1,000 slow streams MB', mode: 'stream', value: rss, target: '< 300', met: rss === null ? null : rss < 300 });
+  out.push(slowRatio(slow));
   return out;
+}
+
+/** The memory target: hub-full RSS with 1,000 slow streams (fresh process), median. */
+export function slowRatio(slow: Record<string, Stat | null>): Ratio {
+  const rss = slow['hub-full']?.median ?? null;
+  return { name: 'hub-full RSS with 1,000 slow streams MB', mode: 'stream', value: rss, target: '< 300', met: rss === null ? null : rss < 300 };
 }
 
 /** CPU µs per request added by each layer (medians): floor, hub core, governance; and the peer. */

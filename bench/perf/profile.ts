@@ -2,7 +2,8 @@
  * CPU profile of one gateway under load: starts the target with `node --cpu-prof`, runs
  * autocannon (json then stream) for a bounded time, stops it and prints the hottest functions.
  *
- * Run: `npx tsx bench/perf/profile.ts [--target=hub-full] [--seconds=8] [--connections=32] [--runtime=build|tsx]`
+ * Run: `npx tsx bench/perf/profile.ts [--target=hub-full] [--seconds=8] [--connections=32] [--runtime=build|tsx]
+ *   [--node-flags=--max-semi-space-size=8,…]` (extra node flags for the gateway, comma-separated)
  * Profiles are kept in bench/perf/results/profiles/ (git-ignored by convention: not committed).
  */
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -10,7 +11,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runThroughput } from './perf-load.js';
-import { buildForBench, tsxArgs } from './perf-build.js';
+import { buildForBench, removeBenchBuild, tsxArgs } from './perf-build.js';
 import { killAllChildren, pinSelf, spawnPinned, waitForReadyLine } from './perf-proc.js';
 import { printProfileSummary } from './profile-summary.js';
 import { floorTarget } from './targets/floor.js';
@@ -38,7 +39,8 @@ async function main(): Promise<void> {
       : buildForBench(['upstream.ts', 'floor-relay.ts', 'targets/hub-entry.ts'].map((f) => join(here, f)));
     const up = spawnPinned({ core: 0, args: [...script(join(here, 'upstream.ts')), '0'] });
     const upstreamOrigin = `http://127.0.0.1:${await waitForReadyLine(up, 20_000)}`;
-    running = await target.start({ upstreamOrigin, gatewayCore: 1, nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${profDir}`], workDir, script });
+    const extraFlags = get('node-flags', '').split(',').filter((f) => f !== '');
+    running = await target.start({ upstreamOrigin, gatewayCore: 1, nodeFlags: [...extraFlags, '--cpu-prof', `--cpu-prof-dir=${profDir}`], workDir, script });
     await runThroughput(running, 'json', connections, 1);
     for (const mode of ['json', 'stream'] as const) {
       const r = await runThroughput(running, mode, connections, seconds);
@@ -52,6 +54,7 @@ async function main(): Promise<void> {
   } finally {
     await running?.stop();
     killAllChildren();
+    removeBenchBuild();
     rmSync(workDir, { recursive: true, force: true });
   }
 }

@@ -4,25 +4,31 @@
  *
  * Options (all optional): --rounds=3 --seconds=5 --connections=32 --latency-count=2000
  *   --slow=1000 --targets=direct,floor,hub-full,hub-minimal,peer --out=bench/perf/results/latest.json
+ *   --only=slow-streams (only the memory test; default out bench/perf/results/slow-streams.json)
+ *   --node-flags=--max-semi-space-size=8,… (extra node flags for every gateway process; comma-separated)
  *   --quiet-wait=120 (seconds to wait for other processes on the machine to go quiet)
- *   --runtime=build|tsx (default build: compile once with tsc into bench/perf/.build, run plain node)
+ *   --runtime=build|tsx (default build: compile once with tsc into bench/perf/.build/run-<pid>, run plain node)
  *   --attempts=2 (re-measure while other processes load the machine; keep the quietest)
  *   --nice=-20 (priority of every benchmark process; default -20 as root, else 0)
  *
  * Layout: this process (load generator) and the fake upstream are pinned to core 0; each
  * gateway runs alone, pinned to core 1, one at a time. Every child is killed on exit or error.
+ * The slow-streams memory test starts each gateway again in a fresh process (perf-slow.ts), so
+ * the heap grown by the throughput runs is not counted.
  */
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { idleRss, runLatencyC1, runSlowStreams, runThroughput, type Mode } from './perf-load.js';
+import { idleRss, runLatencyC1, runThroughput, type Mode } from './perf-load.js';
+import { measureSlowStreams } from './perf-slow.js';
 import {
   foreignCpuMeter, killAllChildren, pinSelf, setBenchNice, spawnPinned, waitForQuiet, waitForReadyLine,
 } from './perf-proc.js';
-import { buildForBench, tsxArgs, type Runtime, type ScriptArgs } from './perf-build.js';
+import { buildForBench, removeBenchBuild, tsxArgs, type Runtime, type ScriptArgs } from './perf-build.js';
 import {
-  evaluateTargets, markdownLayers, markdownRatios, markdownTable, stat, summarise, type Sample, type SlowSample, type Stat,
+  evaluateTargets, markdownLayers, markdownRatios, markdownSlow, markdownTable, slowRatio, stat, summarise, summariseSlow,
+  type Sample, type SlowSample, type Stat,
 } from './perf-report.js';
 import { directTarget } from './targets/direct.js';
 import { floorTarget } from './targets/floor.js';
@@ -50,6 +56,10 @@ interface Options {
   nice: number;
   /** Attempts per measurement while other processes load the machine; the quietest is kept. */
   attempts: number;
+  /** `slow-streams`: run only the slow-streams memory test (no throughput / latency runs). */
+  only: 'slow-streams' | undefined;
+  /** Extra node flags for every gateway process (experiments such as `--max-semi-space-size=8`). */
+  nodeFlags: string[];
 }
 
 /** Foreign CPU share above which a measurement is retried (shared machines). */
@@ -59,6 +69,8 @@ function parseOptions(argv: string[]): Options {
   const get = (name: string, dflt: string): string =>
     argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? dflt;
   const here = dirname(fileURLToPath(import.meta.url));
+  const only = get('only', '');
+  if (only !== '' && only !== 'slow-streams') throw new Error('--only must be slow-streams');
   const o: Options = {
     rounds: Number(get('rounds', '3')),
     seconds: Number(get('seconds', '5')),
@@ -66,12 +78,15 @@ function parseOptions(argv: string[]): Options {
     latencyCount: Number(get('latency-count', '2000')),
     slow: Number(get('slow', '1000')),
     targets: get('targets', ALL_TARGETS.map((t) => t.name).join(',')).split(','),
-    out: get('out', join(here, 'results', 'latest.json')),
+    out: get('out', join(here, 'results', only === 'slow-streams' ? 'slow-streams.json' : 'latest.json')),
     quietWait: Number(get('quiet-wait', '120')),
     runtime: get('runtime', 'build') === 'tsx' ? 'tsx' : 'build',
     attempts: Number(get('attempts', '2')),
     nice: Number(get('nice', process.getuid?.() === 0 ? '-20' : '0')),
+    only: only === 'slow-streams' ? 'slow-streams' : undefined,
+    nodeFlags: get('node-flags', '').split(',').filter((f) => f !== ''),
   };
+  if (o.nodeFlags.some((f) => !/^--[a-z0-9-]+(=[\w.-]+)?$/.test(f))) throw new Error('--node-flags: comma-separated --flag or --flag=value');
   if (!(o.nice >= -20 && o.nice <= 19)) throw new Error('--nice must be -20..19');
   if (!(o.attempts >= 1 && o.attempts <= 5)) throw new Error('--attempts must be 1..5');
   if (!(o.rounds >= 1 && o.rounds <= 20)) throw new Error('--rounds must be 1..20');
@@ -79,7 +94,12 @@ function parseOptions(argv: string[]): Options {
   if (!(o.connections >= 1 && o.connections <= 512)) throw new Error('--connections must be 1..512');
   if (!(o.latencyCount >= 10 && o.latencyCount <= 100_000)) throw new Error('--latency-count must be 10..100000');
   if (!(o.slow >= 0 && o.slow <= 5000)) throw new Error('--slow must be 0..5000');
-  if (!o.targets.includes('direct')) o.targets.unshift('direct'); // added latency is relative to direct
+  if (o.only === 'slow-streams') {
+    if (o.slow === 0) throw new Error('--only=slow-streams needs --slow > 0');
+    o.targets = o.targets.filter((t) => t !== 'direct'); // no gateway process to measure
+  } else if (!o.targets.includes('direct')) {
+    o.targets.unshift('direct'); // added latency is relative to direct
+  }
   return o;
 }
 
@@ -117,7 +137,7 @@ async function measureMode(t: RunningTarget, name: string, mode: Mode, round: nu
   return { sample, foreign };
 }
 
-async function measureTarget(t: RunningTarget, name: string, round: number, o: Options, own: number[], log: (s: string) => void) {
+async function measureTarget(t: RunningTarget, name: string, round: number, o: Options, own: number[], log: (s: string) => void): Promise<Sample[]> {
   await sleep(1000);
   const rssIdleMb = idleRss(t);
   const samples: Sample[] = [];
@@ -137,13 +157,7 @@ async function measureTarget(t: RunningTarget, name: string, round: number, o: O
     }
     if (best) samples.push({ ...best.sample, rssIdleMb });
   }
-  let slow: SlowSample | undefined;
-  if (t.proc && o.slow > 0) {
-    const s = await runSlowStreams(t, o.slow, 30_000);
-    log(`  ${name} ${o.slow} slow streams: ${s.open} open, ${s.failed} failed, RSS ${s.rssMb?.toFixed(0)} MB`);
-    slow = { round, target: name, open: s.open, failed: s.failed, rssMb: s.rssMb };
-  }
-  return { samples, slow };
+  return samples;
 }
 
 function fillAdded(samples: Sample[]): void {
@@ -189,45 +203,69 @@ async function main(): Promise<void> {
       const order = targets.map((_, i) => targets[(i + round - 1) % targets.length] as Target);
       log(`round ${round}: ${order.map((t) => t.name).join(' → ')}`);
       for (const target of order) {
-        const ctx: TargetContext = { upstreamOrigin, gatewayCore: GATEWAY_CORE, nodeFlags: [], workDir: join(workDir, `r${round}`), script };
+        const ctx: TargetContext = { upstreamOrigin, gatewayCore: GATEWAY_CORE, nodeFlags: o.nodeFlags, workDir: join(workDir, `r${round}`), script };
         mkdirSync(ctx.workDir, { recursive: true });
-        let running: RunningTarget | undefined;
-        try {
-          running = await target.start(ctx);
-          const own = [process.pid, upstream.pid, ...(running.proc ? [running.proc.pid] : [])];
-          const r = await measureTarget(running, target.name, round, o, own, log);
-          samples.push(...r.samples);
-          if (r.slow) slowSamples.push(r.slow);
-        } catch (err) {
+        const failed = (err: unknown): void => {
           const msg = (err as Error).message.slice(0, 2000);
           errors.push({ round, target: target.name, error: msg });
           log(`  ${target.name}: FAILED — ${msg.split('\n').slice(0, 6).join(' | ')}`);
-        } finally {
-          await running?.stop();
+        };
+        if (o.only !== 'slow-streams') {
+          let running: RunningTarget | undefined;
+          try {
+            running = await target.start(ctx);
+            const own = [process.pid, upstream.pid, ...(running.proc ? [running.proc.pid] : [])];
+            samples.push(...(await measureTarget(running, target.name, round, o, own, log)));
+          } catch (err) {
+            failed(err);
+          } finally {
+            await running?.stop();
+          }
+        }
+        if (o.slow > 0 && target.name !== 'direct') {
+          try {
+            const s = await measureSlowStreams(target, ctx, round, o.slow, log);
+            if (s) slowSamples.push(s);
+          } catch (err) {
+            failed(err);
+          }
         }
       }
     }
   } finally {
     killAllChildren();
+    removeBenchBuild();
     rmSync(workDir, { recursive: true, force: true });
   }
   fillAdded(samples);
   const names = targets.map((t) => t.name);
-  const summary = summarise(samples, names);
   const slow: Record<string, Stat | null> = {};
   for (const n of names) slow[n] = stat(slowSamples.filter((s) => s.target === n).map((s) => s.rssMb));
+  const slowSummary = summariseSlow(slowSamples, names);
+  const slowTable = markdownSlow(slowSummary, o.slow);
+  const command = `npm run bench:perf -- ${process.argv.slice(2).join(' ')}`.trim();
+  mkdirSync(dirname(o.out), { recursive: true });
+  if (o.only === 'slow-streams') {
+    const ratioTable = markdownRatios([slowRatio(slow)]);
+    log(`\n${slowTable}\n\n${ratioTable}\n`);
+    writeFileSync(o.out, JSON.stringify({ machine, command, options: o, slow, slowSummary, slowSamples, errors, slowTable, ratioTable }, null, 2) + '\n');
+    log(`wrote ${o.out}`);
+    return;
+  }
+  const summary = summarise(samples, names);
   const ratios = evaluateTargets(summary, slow);
   const table = markdownTable(summary, slow, names);
   const ratioTable = markdownRatios(ratios);
   const layerTable = markdownLayers(summary);
-  log(`\n${table}\n\n${layerTable}\n\n${ratioTable}\n`);
-  mkdirSync(dirname(o.out), { recursive: true });
-  const command = `npm run bench:perf -- ${process.argv.slice(2).join(' ')}`.trim();
-  writeFileSync(o.out, JSON.stringify({ machine, command, options: o, summary, slow, ratios, samples, slowSamples, errors, table, layerTable, ratioTable }, null, 2) + '\n');
+  log(`\n${table}\n\n${slowTable}\n\n${layerTable}\n\n${ratioTable}\n`);
+  writeFileSync(o.out, JSON.stringify({ machine, command, options: o, summary, slow, slowSummary, ratios, samples, slowSamples, errors, table, slowTable, layerTable, ratioTable }, null, 2) + '\n');
   log(`wrote ${o.out}`);
 }
 
-process.on('exit', killAllChildren);
+process.on('exit', () => {
+  killAllChildren();
+  removeBenchBuild();
+});
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.on(sig, () => {
     killAllChildren();

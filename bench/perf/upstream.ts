@@ -15,7 +15,8 @@ import http from 'node:http';
 
 export const STREAM_CONTENT_CHUNKS = 20;
 export const SLOW_TICK_MS = 100;
-export const SLOW_CHUNKS = Number(process.env.BENCH_SLOW_CHUNKS ?? 60);
+/** 40 s per slow stream: longer than it can take to open 1,000 of them on a busy machine (≤ 30 s). */
+export const SLOW_CHUNKS = Number(process.env.BENCH_SLOW_CHUNKS ?? 400);
 export const USAGE = { prompt_tokens: 25, completion_tokens: 20, total_tokens: 45 };
 
 const CREATED = 1_700_000_000;
