@@ -61,6 +61,26 @@ describe('parseSse', () => {
     expect(await collect(['data: [DONE]\r'])).toEqual([{ data: '[DONE]' }]);
   });
 
+  it('skips a UTF-8 byte order mark at the very start, also when it arrives split, and only there', async () => {
+    const bom = new Uint8Array([0xef, 0xbb, 0xbf]);
+    const text = new TextEncoder().encode('data: one\n\n');
+    const whole = new Uint8Array([...bom, ...text]);
+    expect(await collect([whole])).toEqual([{ data: 'one' }]);
+    for (const size of [1, 2]) {
+      const pieces: Uint8Array[] = [];
+      for (let i = 0; i < whole.length; i += size) pieces.push(whole.slice(i, i + size));
+      expect(await collect(pieces)).toEqual([{ data: 'one' }]);
+    }
+    // Later in the stream it is an ordinary character: the line's field is then "\uFEFFdata", unknown.
+    expect(await collect(['data: a\n\n', new Uint8Array([...bom, ...new TextEncoder().encode('data: b\n\n')])])).toEqual([{ data: 'a' }]);
+  });
+
+  it('decodes invalid UTF-8 as U+FFFD and keeps lines split across many chunks intact', async () => {
+    expect(await collect([new Uint8Array([0x64, 0x61, 0x74, 0x61, 0x3a, 0x20, 0xff, 0x0a, 0x0a])])).toEqual([{ data: '\uFFFD' }]);
+    const long = `data: ${'x'.repeat(5000)}\n\n`;
+    expect(await collect(bytesIn(long, 7))).toEqual([{ data: 'x'.repeat(5000) }]);
+  });
+
   it('ignores unknown fields (id, retry) and yields nothing for an empty body', async () => {
     expect(await collect(['id: 7\nretry: 100\ndata: x\n\n'])).toEqual([{ data: 'x' }]);
     expect(await collect([])).toEqual([]);

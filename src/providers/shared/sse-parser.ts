@@ -8,7 +8,12 @@
  * line are still delivered (some servers end with `data: [DONE]` and no newline); a cut-off
  * JSON payload then fails to parse in the adapter, which reports it. A broken connection is
  * not a clean end: the body iterator throws, and so does this parser.
- * Lines end with LF or CRLF (a lone CR is not treated as a line end).
+ * Lines end with LF or CRLF (a lone CR is not treated as a line end). A UTF-8 byte order mark
+ * at the very start is skipped.
+ *
+ * Lines are cut on the bytes (LF never occurs inside a UTF-8 sequence) and each complete line
+ * is decoded on its own, so no streaming TextDecoder (about 1 KB of native converter state per
+ * open stream) is needed; an unfinished line is kept as a copy of its bytes until its LF comes.
  */
 
 export interface SseEvent {
@@ -18,9 +23,32 @@ export interface SseEvent {
   data: string;
 }
 
+const LF = 10;
+const CR = 13;
+const BOM = [0xef, 0xbb, 0xbf];
+
+function asBuffer(chunk: Uint8Array): Buffer {
+  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+}
+
+/** A copy of `bytes` from `start` in its own memory (not a slice of a shared pool or chunk). */
+function copyFrom(bytes: Buffer, start: number): Buffer {
+  const copy = Buffer.allocUnsafeSlow(bytes.length - start);
+  bytes.copy(copy, 0, start);
+  return copy;
+}
+
+/** True when `bytes` starts with (the first bytes of) a UTF-8 BOM: a BOM may arrive split. */
+function startsWithBomPrefix(bytes: Buffer): boolean {
+  const n = Math.min(bytes.length, BOM.length);
+  for (let i = 0; i < n; i++) if (bytes[i] !== BOM[i]) return false;
+  return true;
+}
+
 export async function* parseSse(body: AsyncIterable<Uint8Array>): AsyncGenerator<SseEvent> {
-  const decoder = new TextDecoder();
-  let buffer = '';
+  /** Bytes of an unfinished line (a copy: the chunk it came from is not kept alive). */
+  let pending: Buffer | undefined;
+  let atStart = true;
   let eventName: string | undefined;
   let dataLines: string[] = [];
 
@@ -48,21 +76,30 @@ export async function* parseSse(body: AsyncIterable<Uint8Array>): AsyncGenerator
   };
 
   for await (const chunk of body) {
-    buffer += decoder.decode(chunk, { stream: true });
+    let bytes = pending === undefined ? asBuffer(chunk) : Buffer.concat([pending, chunk]);
+    pending = undefined;
+    if (atStart) {
+      if (bytes.length < BOM.length && startsWithBomPrefix(bytes)) {
+        pending = copyFrom(bytes, 0);
+        continue;
+      }
+      atStart = false;
+      if (startsWithBomPrefix(bytes)) bytes = bytes.subarray(BOM.length);
+    }
     let start = 0;
     for (;;) {
-      const nl = buffer.indexOf('\n', start);
+      const nl = bytes.indexOf(LF, start);
       if (nl === -1) break;
-      const end = nl > start && buffer.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-      const ev = feedLine(buffer.slice(start, end));
+      const end = nl > start && bytes[nl - 1] === CR ? nl - 1 : nl;
+      const ev = feedLine(bytes.toString('utf8', start, end));
       start = nl + 1;
       if (ev) yield ev;
     }
-    buffer = buffer.slice(start);
+    if (start < bytes.length) pending = copyFrom(bytes, start);
   }
-  buffer += decoder.decode();
-  if (buffer !== '') {
-    const ev = feedLine(buffer.endsWith('\r') ? buffer.slice(0, -1) : buffer);
+  if (pending !== undefined && pending.length > 0) {
+    const end = pending[pending.length - 1] === CR ? pending.length - 1 : pending.length;
+    const ev = feedLine(pending.toString('utf8', 0, end));
     if (ev) yield ev;
   }
   const last = takeEvent();
