@@ -106,17 +106,35 @@ function inboundHeaders(headers: IncomingHttpHeaders): Record<string, string | u
   return out;
 }
 
-async function* guardedBody(body: AsyncIterable<Uint8Array>, host: string, signal: CancelSignal | undefined): AsyncGenerator<Uint8Array> {
-  try {
-    for await (const chunk of body) yield chunk;
-  } catch (err) {
+/**
+ * The body's chunks, with undici's errors mapped to egress errors (on `next()` and on an early
+ * `return()`, which releases the undici body). A plain iterator, not an async generator: one
+ * generator less in every stream's chain (its frame, and a request + promise per chunk).
+ * Single use, like a generator: every `[Symbol.asyncIterator]()` call returns the same iterator.
+ */
+function guardedBody(body: AsyncIterable<Uint8Array>, host: string, signal: CancelSignal | undefined): AsyncIterableIterator<Uint8Array> {
+  let inner: AsyncIterator<Uint8Array> | undefined;
+  const source = (): AsyncIterator<Uint8Array> => (inner ??= body[Symbol.asyncIterator]());
+  const mapError = (err: unknown): never => {
     throw toEgressError(err, host, signal, 'body');
-  }
+  };
+  const iterator: AsyncIterableIterator<Uint8Array> = {
+    next: () => source().next().catch(mapError),
+    async return(): Promise<IteratorResult<Uint8Array>> {
+      const it = source();
+      if (it.return) await it.return().catch(mapError);
+      return { done: true, value: undefined };
+    },
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
 }
 
 interface UndiciBody extends AsyncIterable<Uint8Array> {
   dump(opts?: { limit: number }): Promise<void>;
 }
+
+const UTF8_BOM = 0xfeff;
 
 function wrapResponse(status: number, headers: IncomingHttpHeaders, body: UndiciBody, host: string, signal: CancelSignal | undefined): EgressResponse {
   const chunks = guardedBody(body, host, signal);
@@ -125,10 +143,12 @@ function wrapResponse(status: number, headers: IncomingHttpHeaders, body: Undici
     headers: inboundHeaders(headers),
     body: chunks,
     async text() {
-      const decoder = new TextDecoder();
-      let out = '';
-      for await (const chunk of chunks) out += decoder.decode(chunk, { stream: true });
-      return out + decoder.decode();
+      // Whole body, then one decode: no streaming decoder (ICU converter) per response. A
+      // leading byte order mark is dropped, as TextDecoder does.
+      const parts: Uint8Array[] = [];
+      for await (const chunk of chunks) parts.push(chunk);
+      const out = Buffer.concat(parts).toString('utf8');
+      return out.charCodeAt(0) === UTF8_BOM ? out.slice(1) : out;
     },
     async dump() {
       try {

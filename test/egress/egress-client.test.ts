@@ -263,6 +263,40 @@ describe('egress requests', () => {
     expect((await caught(e.request({ url: `http://127.0.0.1:${srv.port}/`, method: 'GET', headers: {}, signal: already }))).code).toBe('client_closed_request');
   });
 
+  it('text() decodes a body split inside UTF-8 sequences and drops a leading byte order mark', async () => {
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"t":"你好 🌏"}')]);
+    const srv = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      // One byte per write, flushed separately: every multi-byte character arrives cut.
+      let i = 0;
+      const next = (): void => {
+        if (i < bytes.length) res.write(bytes.subarray(i, ++i), () => setImmediate(next));
+        else res.end();
+      };
+      next();
+    });
+    const res = await egress({ allowPrivateNetwork: true }).request({ url: `http://127.0.0.1:${srv.port}/`, method: 'GET', headers: {} });
+    expect(await res.text()).toBe('{"t":"你好 🌏"}');
+  });
+
+  it('leaving the body early releases the upstream request', async () => {
+    let closed: () => void = () => undefined;
+    const serverSawClose = new Promise<void>((resolve) => (closed = resolve));
+    const srv = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write('data: one\n\n');
+      res.on('close', () => closed());
+    });
+    const res = await egress({ allowPrivateNetwork: true }).request({ url: `http://127.0.0.1:${srv.port}/`, method: 'GET', headers: {} });
+    for await (const chunk of res.body) {
+      expect(Buffer.from(chunk).toString()).toBe('data: one\n\n');
+      break; // return() on the body iterator
+    }
+    await serverSawClose; // the test times out if the upstream response is never torn down
+    // The body is single use: iterating it again yields nothing.
+    expect(await drain(res.body)).toBe('');
+  });
+
   it('refuses new requests after close()', async () => {
     const e = createEgress({ allowPrivateNetwork: true });
     await e.close();
