@@ -19,7 +19,7 @@ export class Cancellation implements CancelSignal {
   reason: unknown = undefined;
   private listeners: (() => void)[] | undefined;
 
-  addEventListener(_type: 'abort', listener: () => void): void {
+  addEventListener(_type: 'abort', listener: () => void, _options?: { once?: boolean }): void {
     if (this.aborted) return;
     (this.listeners ??= []).push(listener);
   }

@@ -127,22 +127,24 @@ function* completionAsEvents(res: ChatResponse): Generator<ChatStreamEvent> {
   if (res.usage) yield { type: 'usage', usage: res.usage };
 }
 
-async function* streamChat(spec: OpenAiCompatibleSpec, req: ChatRequest, call: UpstreamCall): AsyncGenerator<ChatStreamEvent> {
-  const body = buildChatBody({ ...req, stream: true }, call.target, spec);
-  const res = await send(spec, call, { operation: 'chat', method: 'POST', body, accept: 'text/event-stream' });
-  const contentType = res.headers['content-type'] ?? '';
-  if (contentType.includes('application/json')) {
-    const json = await readJson(res, spec, call);
-    yield* completionAsEvents(parseChatResponse(json, { spec, model: call.target.model, requestId: call.requestId }));
-    return;
-  }
-  yield* readOpenAiStream(res.body, {
+function streamChat(spec: OpenAiCompatibleSpec, req: ChatRequest, call: UpstreamCall): AsyncIterable<ChatStreamEvent> {
+  return readOpenAiStream(() => openStream(spec, req, call), {
     spec,
     model: call.target.model,
     requestId: call.requestId,
     signal: call.signal,
     ...(call.target.apiKey ? { secret: call.target.apiKey } : {}),
   });
+}
+
+/** Sends the streaming call: the SSE body, or the events of a JSON answer to replay. */
+async function openStream(spec: OpenAiCompatibleSpec, req: ChatRequest, call: UpstreamCall): Promise<AsyncIterable<Uint8Array> | ChatStreamEvent[]> {
+  const body = buildChatBody({ ...req, stream: true }, call.target, spec);
+  const res = await send(spec, call, { operation: 'chat', method: 'POST', body, accept: 'text/event-stream' });
+  const contentType = res.headers['content-type'] ?? '';
+  if (!contentType.includes('application/json')) return res.body;
+  const json = await readJson(res, spec, call);
+  return [...completionAsEvents(parseChatResponse(json, { spec, model: call.target.model, requestId: call.requestId }))];
 }
 
 async function embed(spec: OpenAiCompatibleSpec, req: EmbeddingRequest, call: UpstreamCall): Promise<EmbeddingResponse> {

@@ -14,7 +14,7 @@
 import type { CancelSignal } from '../../core/cancel.js';
 import { HubError, isHubError } from '../../core/errors.js';
 import type { ChatStreamEvent, FinishReason, Usage } from '../../core/chat.js';
-import { drainSseTail, parseSse, type SseEvent } from './sse-parser.js';
+import { drainSseTail, parseSseBatches, type SseEvent } from './sse-parser.js';
 import type { OpenAiCompatibleSpec } from './openai-compatible-spec.js';
 import { argumentsText, chunkSchema, contentText, mapFinishReason, normaliseUsage, type OpenAiChunk } from './openai-compatible-response.js';
 import { upstreamEventError } from './upstream-error.js';
@@ -75,36 +75,37 @@ function parseChunk(data: string, ctx: StreamContext): OpenAiChunk {
   return parsed.data;
 }
 
-function* toolCallEvents(deltas: DeltaToolCall[], state: StreamState, ctx: StreamContext): Generator<ChatStreamEvent> {
+function pushToolCallEvents(deltas: DeltaToolCall[], state: StreamState, ctx: StreamContext, out: ChatStreamEvent[]): void {
   for (const tc of deltas) {
     const index = toolIndexOf(tc, state);
     state.lastToolIndex = index;
     if (!state.toolCalls.has(index)) {
       state.toolCalls.set(index, tc.id ?? undefined);
-      yield { type: 'tool-call-start', index, id: tc.id || `call_${ctx.requestId}_${index}`, name: tc.function?.name ?? '' };
+      out.push({ type: 'tool-call-start', index, id: tc.id || `call_${ctx.requestId}_${index}`, name: tc.function?.name ?? '' });
     }
     const args = argumentsText(tc.function?.arguments);
-    if (args !== '') yield { type: 'tool-call-delta', index, argumentsDelta: args };
+    if (args !== '') out.push({ type: 'tool-call-delta', index, argumentsDelta: args });
   }
 }
 
-function* chunkEvents(chunk: OpenAiChunk, state: StreamState, ctx: StreamContext): Generator<ChatStreamEvent> {
+/** The events of one chunk, appended to `out`. */
+function pushChunkEvents(chunk: OpenAiChunk, state: StreamState, ctx: StreamContext, out: ChatStreamEvent[]): void {
   if (!state.started) {
     state.started = true;
-    yield {
+    out.push({
       type: 'message-start',
       id: chunk.id ?? `chatcmpl-${ctx.requestId}`,
       model: chunk.model ?? ctx.model,
       created: chunk.created ?? Math.floor(Date.now() / 1000),
-    };
+    });
   }
   const choice = chunk.choices?.[0];
   const delta = choice?.delta;
   if (delta) {
-    if (delta.reasoning_content) yield { type: 'reasoning-delta', text: delta.reasoning_content };
+    if (delta.reasoning_content) out.push({ type: 'reasoning-delta', text: delta.reasoning_content });
     const text = contentText(delta.content);
-    if (text) yield { type: 'text-delta', text };
-    if (delta.tool_calls) yield* toolCallEvents(delta.tool_calls, state, ctx);
+    if (text) out.push({ type: 'text-delta', text });
+    if (delta.tool_calls) pushToolCallEvents(delta.tool_calls, state, ctx, out);
   }
   // Usage first: a finish reason that means failure (Zhipu network_error) throws, and the
   // usage of the same chunk must still be reported.
@@ -122,25 +123,57 @@ function streamFailure(err: unknown, state: StreamState, ctx: StreamContext): Hu
   return new HubError('upstream_stream_interrupted', `${label(ctx)} upstream stream broke: ${err.message}`, { cause: err });
 }
 
-/** Reads chunks until `[DONE]` (returns true) or the end of the body (returns false). */
-async function* readChunks(events: AsyncGenerator<SseEvent>, state: StreamState, ctx: StreamContext): AsyncGenerator<ChatStreamEvent, boolean> {
-  for (;;) {
-    const r = await events.next();
-    if (r.done) return false;
-    const data = r.value.data.trim();
+/** Appends the events of one batch of SSE events to `out`; true once `[DONE]` was read. */
+function readBatch(batch: SseEvent[], state: StreamState, ctx: StreamContext, out: ChatStreamEvent[]): boolean {
+  for (const sse of batch) {
+    const data = sse.data.trim();
     if (data === '') continue;
     if (data === '[DONE]') return true;
-    yield* chunkEvents(parseChunk(data, ctx), state, ctx);
+    pushChunkEvents(parseChunk(data, ctx), state, ctx, out);
   }
+  return false;
 }
 
-export async function* readOpenAiStream(body: AsyncIterable<Uint8Array>, ctx: StreamContext): AsyncGenerator<ChatStreamEvent> {
+/**
+ * Where a stream comes from: the SSE body, or a function that opens the call and returns the
+ * body — or, for a server that ignored `stream: true`, the events of its one JSON answer.
+ */
+export type OpenAiStreamSource = AsyncIterable<Uint8Array> | (() => Promise<AsyncIterable<Uint8Array> | readonly ChatStreamEvent[]>);
+
+/**
+ * The events of a stream. The body is read a network chunk at a time (parseSseBatches): the
+ * events of one chunk are worked out together, then yielded, so there is one asynchronous step
+ * per read here rather than one per event and nested generator.
+ */
+export async function* readOpenAiStream(source: OpenAiStreamSource, ctx: StreamContext): AsyncGenerator<ChatStreamEvent> {
   const state: StreamState = { started: false, finish: undefined, usage: undefined, toolCalls: new Map(), lastToolIndex: 0 };
-  const events = parseSse(body);
+  let batches: AsyncGenerator<SseEvent[]> | undefined;
   try {
-    let done: boolean;
+    let done = false;
     try {
-      done = yield* readChunks(events, state, ctx);
+      const opened = typeof source === 'function' ? await source() : source;
+      if (isEventList(opened)) {
+        yield* opened;
+        return;
+      }
+      batches = parseSseBatches(opened);
+      const out: ChatStreamEvent[] = [];
+      while (!done) {
+        const next = await batches.next();
+        if (next.done) break;
+        let failed = false;
+        let failure: unknown;
+        try {
+          done = readBatch(next.value, state, ctx, out);
+        } catch (err) {
+          failed = true;
+          failure = err;
+        }
+        // Events parsed before a bad chunk are still delivered, in order, before its error.
+        for (let i = 0; i < out.length; i++) yield out[i] as ChatStreamEvent;
+        out.length = 0;
+        if (failed) throw failure;
+      }
       if (!state.started) {
         throw new HubError('upstream_error', `${label(ctx)} upstream: the stream ended without any chunk`);
       }
@@ -156,11 +189,15 @@ export async function* readOpenAiStream(body: AsyncIterable<Uint8Array>, ctx: St
     if (finish === 'stop' && state.toolCalls.size > 0) finish = 'tool_calls';
     yield { type: 'finish', finishReason: finish };
     if (state.usage) yield { type: 'usage', usage: state.usage };
-    if (done) await drainSseTail(events);
+    if (done && batches) await drainSseTail(batches);
   } finally {
     // A no-op after a complete body. If the consumer left early, this drops the body (and its
     // connection). After a drain that timed out, it runs once the pending read settles (server
     // close or idle timeout).
-    void events.return(undefined).catch(() => undefined);
+    void batches?.return(undefined).catch(() => undefined);
   }
+}
+
+function isEventList(v: AsyncIterable<Uint8Array> | readonly ChatStreamEvent[]): v is readonly ChatStreamEvent[] {
+  return Array.isArray(v);
 }

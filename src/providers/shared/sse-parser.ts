@@ -45,7 +45,17 @@ function startsWithBomPrefix(bytes: Buffer): boolean {
   return true;
 }
 
+/** The events of a body one at a time. */
 export async function* parseSse(body: AsyncIterable<Uint8Array>): AsyncGenerator<SseEvent> {
+  for await (const batch of parseSseBatches(body)) yield* batch;
+}
+
+/**
+ * The events of a body, as batches: every event completed by one chunk of the body (one
+ * network read) comes in one array, never empty. A reader that handles a whole batch before
+ * it awaits the next pays one asynchronous step per read instead of one per event.
+ */
+export async function* parseSseBatches(body: AsyncIterable<Uint8Array>): AsyncGenerator<SseEvent[]> {
   /** Bytes of an unfinished line (a copy: the chunk it came from is not kept alive). */
   let pending: Buffer | undefined;
   let atStart = true;
@@ -87,23 +97,27 @@ export async function* parseSse(body: AsyncIterable<Uint8Array>): AsyncGenerator
       if (startsWithBomPrefix(bytes)) bytes = bytes.subarray(BOM.length);
     }
     let start = 0;
+    let batch: SseEvent[] | undefined;
     for (;;) {
       const nl = bytes.indexOf(LF, start);
       if (nl === -1) break;
       const end = nl > start && bytes[nl - 1] === CR ? nl - 1 : nl;
       const ev = feedLine(bytes.toString('utf8', start, end));
       start = nl + 1;
-      if (ev) yield ev;
+      if (ev) (batch ??= []).push(ev);
     }
     if (start < bytes.length) pending = copyFrom(bytes, start);
+    if (batch) yield batch;
   }
+  const tail: SseEvent[] = [];
   if (pending !== undefined && pending.length > 0) {
     const end = pending[pending.length - 1] === CR ? pending.length - 1 : pending.length;
     const ev = feedLine(pending.toString('utf8', 0, end));
-    if (ev) yield ev;
+    if (ev) tail.push(ev);
   }
   const last = takeEvent();
-  if (last) yield last;
+  if (last) tail.push(last);
+  if (tail.length > 0) yield tail;
 }
 
 /**
@@ -117,7 +131,7 @@ export async function* parseSse(body: AsyncIterable<Uint8Array>): AsyncGenerator
  * `events.return()` then runs once the pending read settles (server close or idle timeout).
  * Errors in the tail are ignored: the answer was already complete.
  */
-export async function drainSseTail(events: AsyncIterator<SseEvent>, graceMs = 1_000): Promise<void> {
+export async function drainSseTail(events: AsyncIterator<unknown>, graceMs = 1_000): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), graceMs);
