@@ -136,6 +136,17 @@ interface UndiciBody extends AsyncIterable<Uint8Array> {
 
 const UTF8_BOM = 0xfeff;
 
+/**
+ * The request body as bytes. undici keeps the body it was given for the whole exchange, both
+ * in its request handler and (for a string, as a Buffer copy) in its core request: a stream
+ * would hold its upstream JSON twice until the response ends. Given a Buffer, both hold the same
+ * one. Same bytes on the wire (undici encodes strings as UTF-8 too).
+ */
+function requestBody(body: string | Uint8Array | undefined): Uint8Array | null {
+  if (body === undefined) return null;
+  return typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+}
+
 function wrapResponse(status: number, headers: IncomingHttpHeaders, body: UndiciBody, host: string, signal: CancelSignal | undefined): EgressResponse {
   const chunks = guardedBody(body, host, signal);
   return {
@@ -197,7 +208,7 @@ export function createEgress(options: EgressOptions = {}): Egress {
           path,
           method: req.method,
           headers: outboundHeaders(req.headers),
-          body: req.body ?? null,
+          body: requestBody(req.body),
           signal: req.signal ?? null,
           headersTimeout: req.firstByteTimeoutMs ?? opts.firstByteTimeoutMs,
           bodyTimeout: req.idleTimeoutMs ?? opts.idleTimeoutMs,

@@ -263,6 +263,24 @@ describe('egress requests', () => {
     expect((await caught(e.request({ url: `http://127.0.0.1:${srv.port}/`, method: 'GET', headers: {}, signal: already }))).code).toBe('client_closed_request');
   });
 
+  it('sends a string body as UTF-8 with its byte length, and a byte body as is', async () => {
+    const seen: { length: string | undefined; body: string }[] = [];
+    const srv = await startServer((req, res) => {
+      const parts: Buffer[] = [];
+      req.on('data', (d: Buffer) => parts.push(d));
+      req.on('end', () => {
+        seen.push({ length: req.headers['content-length'], body: Buffer.concat(parts).toString('utf8') });
+        res.end('ok');
+      });
+    });
+    const e = egress({ allowPrivateNetwork: true });
+    const text = '{"content":"你好，世界 🌏 ü"}';
+    await (await e.request({ url: `http://127.0.0.1:${srv.port}/`, method: 'POST', headers: {}, body: text })).text();
+    await (await e.request({ url: `http://127.0.0.1:${srv.port}/`, method: 'POST', headers: {}, body: new TextEncoder().encode(text) })).text();
+    const bytes = String(Buffer.byteLength(text, 'utf8'));
+    expect(seen).toEqual([{ length: bytes, body: text }, { length: bytes, body: text }]);
+  });
+
   it('text() decodes a body split inside UTF-8 sequences and drops a leading byte order mark', async () => {
     const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"t":"你好 🌏"}')]);
     const srv = await startServer((_req, res) => {
