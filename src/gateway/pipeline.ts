@@ -8,7 +8,7 @@
  * stream with an error (the caller writes a well-formed SSE error event).
  */
 import type { CancelSignal } from '../core/cancel.js';
-import type { CatalogSource } from '../core/catalog.js';
+import type { Catalog, CatalogSource } from '../core/catalog.js';
 import type {
   ChatRequest,
   ChatResponse,
@@ -21,7 +21,7 @@ import type { Deployment, Principal, UsageEvent, UsageStatus } from '../core/dom
 import type { Egress } from '../core/egress.js';
 import { HubError, toHubError } from '../core/errors.js';
 import type { Clock, LedgerWriter, Logger } from '../core/ports.js';
-import type { ProviderAdapter, UpstreamCall } from '../core/provider.js';
+import type { ProviderAdapter, UpstreamCall, UpstreamTarget } from '../core/provider.js';
 import type { RoutingHints } from '../core/routing-hints.js';
 import type { RouteCandidate, RoutePlan, RouteRequest, Scheduler } from '../core/scheduling.js';
 import { RequestAdmission, type AdmissionDeps, type AttemptHold } from './admission.js';
@@ -141,9 +141,16 @@ interface AttemptEnv {
   dispose(): void;
 }
 
+interface UpstreamOf {
+  deployment: Deployment;
+  adapter: ProviderAdapter;
+  target: UpstreamTarget;
+}
+
 export class Gateway {
   private readonly cache: ChatCacheHook | undefined;
   private readonly retryBudget: RetryBudget;
+  private readonly upstreams = new WeakMap<Catalog, Map<string, UpstreamOf>>();
 
   constructor(private readonly deps: GatewayDeps) {
     this.retryBudget = new RetryBudget(deps.clock, deps.options.retryBudget);
@@ -269,11 +276,15 @@ export class Gateway {
     inputUpperBound: number,
     requestedMaxTokens: number | undefined,
   ): Promise<Planned> {
-    const admission = this.deps.admission
-      ? await RequestAdmission.admitRequest(this.deps.admission, this.deps.catalog.current(), ctx.principal, ctx.requestId,
+    // Admission answers synchronously over in-process limiters (a promise over remote ones):
+    // a value is not awaited, which would cost a microtask turn each.
+    let admission = this.deps.admission
+      ? RequestAdmission.admitRequest(this.deps.admission, this.deps.catalog.current(), ctx.principal, ctx.requestId,
         routeRequest.inputTokens + routeRequest.maxOutputTokens)
       : undefined;
-    const gate = await admission?.budgetGate();
+    if (admission instanceof Promise) admission = await admission;
+    let gate = admission?.budgetGate();
+    if (gate instanceof Promise) gate = await gate;
     const plan = this.deps.scheduler.plan(routeRequest, candidates, gate);
     if (plan.attempts.length === 0) throw emptyPlanError(model, plan, routeRequest, candidates);
     return { plan, routeRequest, admission, inputUpperBound, requestedMaxTokens };
@@ -312,9 +323,8 @@ export class Gateway {
       }
       if (!sameDeploymentRetry) this.retryBudget.recordFirstAttempt(deployment.id);
       previous = deployment.id;
-      const admitted = planned.admission
-        ? await planned.admission.reserveAttempt(deployment, planned.inputUpperBound, planned.requestedMaxTokens, attempt + 1)
-        : undefined;
+      let admitted = planned.admission?.reserveAttempt(deployment, planned.inputUpperBound, planned.requestedMaxTokens, attempt + 1);
+      if (admitted instanceof Promise) admitted = await admitted;
       if (admitted && !admitted.ok) {
         if (index + 1 < plan.attempts.length) {
           index++;
@@ -370,24 +380,11 @@ export class Gateway {
     hold: AttemptHold | undefined,
     stream: boolean,
   ): AttemptEnv {
-    const catalog = this.deps.catalog.current();
+    const { adapter, target } = this.upstreamOf(deployment);
     const attemptId = `${ctx.requestId}#${attempt}`;
     const scheduler = this.deps.scheduler;
-    const provider = catalog.providers.get(deployment.providerId);
-    if (!provider) throw new HubError('internal_error', `deployment ${deployment.id} references a missing provider`);
-    const adapter = this.deps.adapters.get(provider.kind);
-    if (!adapter) throw new HubError('internal_error', `no adapter for provider kind ${provider.kind}`);
-    const apiKey = catalog.secrets.get(provider.id);
     const call: UpstreamCall = {
-      target: {
-        deploymentId: deployment.id,
-        baseUrl: provider.baseUrl ?? adapter.defaultBaseUrl,
-        model: deployment.model,
-        ...(apiKey !== undefined ? { apiKey } : {}),
-        headers: provider.headers,
-        options: deployment.options ? { ...provider.options, ...deployment.options } : provider.options,
-        allowPrivateNetwork: provider.allowPrivateNetwork,
-      },
+      target,
       egress: this.deps.egress,
       signal: attemptSignal.signal,
       requestId: ctx.requestId,
@@ -401,6 +398,38 @@ export class Gateway {
       disarmTimeout: () => attemptSignal.disarmTimeout(),
       dispose: () => attemptSignal.dispose(),
     };
+  }
+
+  /**
+   * The adapter and upstream target of a deployment, worked out once per catalog snapshot
+   * (catalogs are immutable; a reload brings a new one): adapters may cache per target object.
+   */
+  private upstreamOf(deployment: Deployment): UpstreamOf {
+    const catalog = this.deps.catalog.current();
+    let byDeployment = this.upstreams.get(catalog);
+    if (!byDeployment) {
+      byDeployment = new Map();
+      this.upstreams.set(catalog, byDeployment);
+    }
+    const known = byDeployment.get(deployment.id);
+    if (known && known.deployment === deployment) return known;
+    const provider = catalog.providers.get(deployment.providerId);
+    if (!provider) throw new HubError('internal_error', `deployment ${deployment.id} references a missing provider`);
+    const adapter = this.deps.adapters.get(provider.kind);
+    if (!adapter) throw new HubError('internal_error', `no adapter for provider kind ${provider.kind}`);
+    const apiKey = catalog.secrets.get(provider.id);
+    const target: UpstreamTarget = {
+      deploymentId: deployment.id,
+      baseUrl: provider.baseUrl ?? adapter.defaultBaseUrl,
+      model: deployment.model,
+      ...(apiKey !== undefined ? { apiKey } : {}),
+      headers: provider.headers,
+      options: deployment.options ? { ...provider.options, ...deployment.options } : provider.options,
+      allowPrivateNetwork: provider.allowPrivateNetwork,
+    };
+    const upstream = { deployment, adapter, target };
+    byDeployment.set(deployment.id, upstream);
+    return upstream;
   }
 
   /** Ledger row + health feedback for one attempt. Exactly once per dispatched attempt. */

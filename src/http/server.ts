@@ -76,14 +76,17 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
   });
   app.decorateRequest('tenantId', '');
 
-  app.addHook('onRequest', async (request, reply) => {
+  // Callback-style hooks: an async hook costs a promise per request on every route.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
 
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unknown';
     deps.metrics.requests.inc({ route, status: String(reply.statusCode), tenant: request.tenantId || 'none' });
     deps.metrics.requestDuration.observe({ route }, reply.elapsedTime / 1000);
+    done();
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {

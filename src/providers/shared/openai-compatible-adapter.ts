@@ -57,14 +57,39 @@ interface SendOptions {
   accept?: string;
 }
 
+/** URL and headers of one operation on one target: the same for every call, so built once. */
+interface PreparedCall {
+  url: string;
+  headers: Record<string, string>;
+}
+
+/** Per adapter: target object (stable per deployment and catalog snapshot) → prepared calls. */
+type PreparedCalls = WeakMap<UpstreamTarget, Map<string, PreparedCall>>;
+
+function prepareCall(spec: OpenAiCompatibleSpec, prepared: PreparedCalls, callTarget: UpstreamTarget, operation: OpenAiOperation, accept: string): PreparedCall {
+  let byOperation = prepared.get(callTarget);
+  if (!byOperation) {
+    byOperation = new Map();
+    prepared.set(callTarget, byOperation);
+  }
+  const key = accept === 'application/json' ? operation : `${operation} ${accept}`;
+  let call = byOperation.get(key);
+  if (!call) {
+    const target = resolveTarget(spec, callTarget);
+    call = { url: (spec.buildUrl ?? defaultBuildUrl)(target, operation), headers: buildHeaders(spec, target, accept) };
+    byOperation.set(key, call);
+  }
+  return call;
+}
+
 /** Calls the upstream; a non-2xx answer becomes a HubError via upstreamError(). */
-async function send(spec: OpenAiCompatibleSpec, call: UpstreamCall, opts: SendOptions): Promise<EgressResponse> {
-  const target = resolveTarget(spec, call.target);
-  const url = (spec.buildUrl ?? defaultBuildUrl)(target, opts.operation);
+async function send(spec: OpenAiCompatibleSpec, prepared: PreparedCalls, call: UpstreamCall, opts: SendOptions): Promise<EgressResponse> {
+  const target = call.target;
+  const { url, headers } = prepareCall(spec, prepared, target, opts.operation, opts.accept ?? 'application/json');
   const res = await call.egress.request({
     url,
     method: opts.method,
-    headers: buildHeaders(spec, target, opts.accept ?? 'application/json'),
+    headers,
     ...(opts.body ? { body: JSON.stringify(opts.body) } : {}),
     signal: call.signal,
     ...(call.firstByteTimeoutMs !== undefined ? { firstByteTimeoutMs: call.firstByteTimeoutMs } : {}),
@@ -104,9 +129,9 @@ async function readJson(res: EgressResponse, spec: OpenAiCompatibleSpec, call: U
   return json;
 }
 
-async function chat(spec: OpenAiCompatibleSpec, req: ChatRequest, call: UpstreamCall): Promise<ChatResponse> {
+async function chat(spec: OpenAiCompatibleSpec, prepared: PreparedCalls, req: ChatRequest, call: UpstreamCall): Promise<ChatResponse> {
   const body = buildChatBody({ ...req, stream: false }, call.target, spec);
-  const res = await send(spec, call, { operation: 'chat', method: 'POST', body });
+  const res = await send(spec, prepared, call, { operation: 'chat', method: 'POST', body });
   const json = await readJson(res, spec, call);
   const response = parseChatResponse(json, { spec, model: call.target.model, requestId: call.requestId });
   // Some servers (vLLM, Ollama) report `stop` next to tool calls; clients expect `tool_calls`.
@@ -127,8 +152,8 @@ function* completionAsEvents(res: ChatResponse): Generator<ChatStreamEvent> {
   if (res.usage) yield { type: 'usage', usage: res.usage };
 }
 
-function streamChat(spec: OpenAiCompatibleSpec, req: ChatRequest, call: UpstreamCall): AsyncIterable<ChatStreamEvent> {
-  return readOpenAiStream(() => openStream(spec, req, call), {
+function streamChat(spec: OpenAiCompatibleSpec, prepared: PreparedCalls, req: ChatRequest, call: UpstreamCall): AsyncIterable<ChatStreamEvent> {
+  return readOpenAiStream(() => openStream(spec, prepared, req, call), {
     spec,
     model: call.target.model,
     requestId: call.requestId,
@@ -138,38 +163,39 @@ function streamChat(spec: OpenAiCompatibleSpec, req: ChatRequest, call: Upstream
 }
 
 /** Sends the streaming call: the SSE body, or the events of a JSON answer to replay. */
-async function openStream(spec: OpenAiCompatibleSpec, req: ChatRequest, call: UpstreamCall): Promise<AsyncIterable<Uint8Array> | ChatStreamEvent[]> {
+async function openStream(spec: OpenAiCompatibleSpec, prepared: PreparedCalls, req: ChatRequest, call: UpstreamCall): Promise<AsyncIterable<Uint8Array> | ChatStreamEvent[]> {
   const body = buildChatBody({ ...req, stream: true }, call.target, spec);
-  const res = await send(spec, call, { operation: 'chat', method: 'POST', body, accept: 'text/event-stream' });
+  const res = await send(spec, prepared, call, { operation: 'chat', method: 'POST', body, accept: 'text/event-stream' });
   const contentType = res.headers['content-type'] ?? '';
   if (!contentType.includes('application/json')) return res.body;
   const json = await readJson(res, spec, call);
   return [...completionAsEvents(parseChatResponse(json, { spec, model: call.target.model, requestId: call.requestId }))];
 }
 
-async function embed(spec: OpenAiCompatibleSpec, req: EmbeddingRequest, call: UpstreamCall): Promise<EmbeddingResponse> {
+async function embed(spec: OpenAiCompatibleSpec, prepared: PreparedCalls, req: EmbeddingRequest, call: UpstreamCall): Promise<EmbeddingResponse> {
   const body: JsonObject = { input: req.input };
   if (!spec.omitModel) body.model = call.target.model;
   if (req.dimensions !== undefined) body.dimensions = req.dimensions;
   if (req.user !== undefined) body.user = req.user;
-  const res = await send(spec, call, { operation: 'embeddings', method: 'POST', body });
+  const res = await send(spec, prepared, call, { operation: 'embeddings', method: 'POST', body });
   return parseEmbeddingResponse(await readJson(res, spec, call), { label: labelOf(spec), model: call.target.model, inputs: req.input.length });
 }
 
-async function probe(spec: OpenAiCompatibleSpec, call: UpstreamCall): Promise<void> {
-  const res = await send(spec, call, { operation: 'models', method: 'GET' });
+async function probe(spec: OpenAiCompatibleSpec, prepared: PreparedCalls, call: UpstreamCall): Promise<void> {
+  const res = await send(spec, prepared, call, { operation: 'models', method: 'GET' });
   await res.dump();
 }
 
 export function createOpenAiCompatibleAdapter(spec: OpenAiCompatibleSpec): ProviderAdapter {
+  const prepared: PreparedCalls = new WeakMap();
   const adapter: ProviderAdapter = {
     kind: spec.kind,
     capabilities: spec.capabilities,
     defaultBaseUrl: spec.defaultBaseUrl,
-    chat: (req, call) => chat(spec, req, call),
-    streamChat: (req, call) => streamChat(spec, req, call),
-    probe: (call) => probe(spec, call),
+    chat: (req, call) => chat(spec, prepared, req, call),
+    streamChat: (req, call) => streamChat(spec, prepared, req, call),
+    probe: (call) => probe(spec, prepared, call),
   };
-  if (spec.capabilities.embeddings) adapter.embed = (req, call) => embed(spec, req, call);
+  if (spec.capabilities.embeddings) adapter.embed = (req, call) => embed(spec, prepared, req, call);
   return adapter;
 }
