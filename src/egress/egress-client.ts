@@ -8,12 +8,12 @@
  */
 import type { CancelSignal } from '../core/cancel.js';
 import { Agent } from 'undici';
-import type { IncomingHttpHeaders } from 'node:http';
 import { isIP } from 'node:net';
 import { HubError } from '../core/errors.js';
 import type { Egress, EgressRequest, EgressResponse } from '../core/egress.js';
 import { createAddressPolicy, describeDenial, normaliseIp, type AddressPolicy } from './egress-address-policy.js';
 import { abortError, toEgressError } from './egress-errors.js';
+import { Exchange } from './egress-exchange.js';
 import { createPolicyLookup } from './egress-lookup.js';
 
 export interface EgressOptions {
@@ -97,45 +97,6 @@ function outboundHeaders(headers: Record<string, string>): Record<string, string
   return out;
 }
 
-function inboundHeaders(headers: IncomingHttpHeaders): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) continue;
-    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return out;
-}
-
-/**
- * The body's chunks, with undici's errors mapped to egress errors (on `next()` and on an early
- * `return()`, which releases the undici body). A plain iterator, not an async generator: one
- * generator less in every stream's chain (its frame, and a request + promise per chunk).
- * Single use, like a generator: every `[Symbol.asyncIterator]()` call returns the same iterator.
- */
-function guardedBody(body: AsyncIterable<Uint8Array>, host: string, signal: CancelSignal | undefined): AsyncIterableIterator<Uint8Array> {
-  let inner: AsyncIterator<Uint8Array> | undefined;
-  const source = (): AsyncIterator<Uint8Array> => (inner ??= body[Symbol.asyncIterator]());
-  const mapError = (err: unknown): never => {
-    throw toEgressError(err, host, signal, 'body');
-  };
-  const iterator: AsyncIterableIterator<Uint8Array> = {
-    next: () => source().next().catch(mapError),
-    async return(): Promise<IteratorResult<Uint8Array>> {
-      const it = source();
-      if (it.return) await it.return().catch(mapError);
-      return { done: true, value: undefined };
-    },
-    [Symbol.asyncIterator]: () => iterator,
-  };
-  return iterator;
-}
-
-interface UndiciBody extends AsyncIterable<Uint8Array> {
-  dump(opts?: { limit: number }): Promise<void>;
-}
-
-const UTF8_BOM = 0xfeff;
-
 /**
  * The request body as bytes. undici keeps the body it was given for the whole exchange, both
  * in its request handler and (for a string, as a Buffer copy) in its core request: a stream
@@ -145,30 +106,6 @@ const UTF8_BOM = 0xfeff;
 function requestBody(body: string | Uint8Array | undefined): Uint8Array | null {
   if (body === undefined) return null;
   return typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-}
-
-function wrapResponse(status: number, headers: IncomingHttpHeaders, body: UndiciBody, host: string, signal: CancelSignal | undefined): EgressResponse {
-  const chunks = guardedBody(body, host, signal);
-  return {
-    status,
-    headers: inboundHeaders(headers),
-    body: chunks,
-    async text() {
-      // Whole body, then one decode: no streaming decoder (ICU converter) per response. A
-      // leading byte order mark is dropped, as TextDecoder does.
-      const parts: Uint8Array[] = [];
-      for await (const chunk of chunks) parts.push(chunk);
-      const out = Buffer.concat(parts).toString('utf8');
-      return out.charCodeAt(0) === UTF8_BOM ? out.slice(1) : out;
-    },
-    async dump() {
-      try {
-        await body.dump();
-      } catch {
-        // The connection is discarded either way; nothing for the caller to do.
-      }
-    },
-  };
 }
 
 export function createEgress(options: EgressOptions = {}): Egress {
@@ -202,21 +139,21 @@ export function createEgress(options: EgressOptions = {}): Egress {
       const allowPrivate = req.allowPrivateNetwork ?? options.allowPrivateNetwork ?? false;
       const { origin, path, host } = targetOf(req.url, allowPrivate);
       if (req.signal?.aborted) throw abortError(req.signal, host);
+      const exchange = new Exchange({ host, signal: req.signal });
       try {
-        const res = await agentFor(allowPrivate).request({
+        agentFor(allowPrivate).dispatch({
           origin,
           path,
           method: req.method,
           headers: outboundHeaders(req.headers),
           body: requestBody(req.body),
-          signal: req.signal ?? null,
           headersTimeout: req.firstByteTimeoutMs ?? opts.firstByteTimeoutMs,
           bodyTimeout: req.idleTimeoutMs ?? opts.idleTimeoutMs,
-        });
-        return wrapResponse(res.statusCode, res.headers, res.body, host, req.signal);
+        }, exchange);
       } catch (err) {
         throw toEgressError(err, host, req.signal, 'request');
       }
+      return exchange.head;
     },
     async close(): Promise<void> {
       closed = true;
