@@ -12,6 +12,7 @@ import type { CancelSignal } from './cancel.js';
 export interface EgressRequest {
   url: string;
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Not changed after the call: the client may keep a filtered copy per object (adapters reuse one per target). */
   headers: Record<string, string>;
   body?: string | Uint8Array;
   signal?: CancelSignal;

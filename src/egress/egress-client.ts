@@ -89,11 +89,17 @@ function targetCache(policy: AddressPolicy): (rawUrl: string, allowPrivate: bool
   };
 }
 
+/** Filtered header sets by the caller's object: adapters pass the same object on every call of a target. */
+const outboundCache = new WeakMap<Record<string, string>, Record<string, string>>();
+
 function outboundHeaders(headers: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
+  let out = outboundCache.get(headers);
+  if (out) return out;
+  out = {};
   for (const [name, value] of Object.entries(headers)) {
     if (!FORBIDDEN_HEADERS.has(name.toLowerCase())) out[name] = value;
   }
+  outboundCache.set(headers, out);
   return out;
 }
 
