@@ -156,14 +156,37 @@ export interface ChatResponse {
 }
 
 /**
+ * Consecutive plain middle chunks of an OpenAI-format upstream stream, kept as the upstream
+ * wrote them so an OpenAI-dialect client gets them verbatim (no parse, no re-encode).
+ *
+ * Contract:
+ * - Only produced when the UpstreamCall asked for it (`UpstreamCall.openAiFrames`) and the
+ *   provider spec allows it; never the first chunk of a stream (that one yields `message-start`).
+ * - Only for "plain" chunks: one text content delta, no finish reason, no usage, no tool calls,
+ *   no reasoning, no refusal text, no error (classifier: `isPlainMiddleChunk` in
+ *   providers/shared/openai-compatible-stream.ts). Such a chunk is, for every other purpose,
+ *   a `text-delta` of its content.
+ * - `data`: the SSE data payloads (one JSON text each, no line breaks), in stream order.
+ * - `text()`: the concatenated content text of `data`, parsed lazily (for usage estimates).
+ * Only an OpenAI-dialect encoder may receive it; other encoders treat it as an internal error.
+ */
+export interface OpenAiFramesEvent {
+  type: 'openai-frames';
+  data: string[];
+  text(): string;
+}
+
+/**
  * Stream events, in this order: one `message-start`; any number of deltas; one `finish`;
  * at most one `usage` (absent when the upstream sent none). The stream ends normally only
  * when the upstream finished properly; an interrupted upstream makes the iterator throw a
  * HubError. Tool-call deltas are keyed by `index` (the call's position in the message).
+ * `openai-frames` counts as text deltas (see OpenAiFramesEvent).
  */
 export type ChatStreamEvent =
   | { type: 'message-start'; id: string; model: string; created: number }
   | { type: 'text-delta'; text: string }
+  | OpenAiFramesEvent
   | { type: 'reasoning-delta'; text: string }
   | { type: 'tool-call-start'; index: number; id: string; name: string }
   | { type: 'tool-call-delta'; index: number; argumentsDelta: string }

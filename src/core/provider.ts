@@ -40,6 +40,11 @@ export interface UpstreamCall {
   idleTimeoutMs?: number;
   /** Called once when a 2xx response head arrives (health: first-byte / stall detection). */
   onResponseHead?: () => void;
+  /**
+   * The consumer is an OpenAI-dialect client: a stream may yield `openai-frames` events
+   * (core/chat.ts OpenAiFramesEvent) for plain middle chunks, if the adapter supports it.
+   */
+  openAiFrames?: boolean;
 }
 
 export interface ProviderCapabilities {

@@ -13,6 +13,8 @@ export const OPENAI_COMPATIBLE_SPEC: OpenAiCompatibleSpec = {
   defaultBaseUrl: '',
   capabilities: { streamUsage: true, tools: true, vision: true, embeddings: true, jsonMode: true },
   supportsTopK: true,
+  // Plain middle chunks reach OpenAI-dialect clients as the upstream wrote them.
+  passThroughFrames: true,
 };
 
 export function createOpenAiCompatibleProviderAdapter(): ProviderAdapter {

@@ -22,6 +22,8 @@ export const OPENAI_SPEC: OpenAiCompatibleSpec = {
   authHeaders: openAiAuthHeaders,
   // `max_tokens` is deprecated and refused by reasoning models; every chat model accepts this one.
   maxTokensField: 'max_completion_tokens',
+  // Plain middle chunks reach OpenAI-dialect clients as the upstream wrote them.
+  passThroughFrames: true,
 };
 
 export function createOpenAiAdapter(): ProviderAdapter {

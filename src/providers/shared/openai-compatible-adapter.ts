@@ -159,6 +159,7 @@ function streamChat(spec: OpenAiCompatibleSpec, prepared: PreparedCalls, req: Ch
     requestId: call.requestId,
     signal: call.signal,
     ...(call.target.apiKey ? { secret: call.target.apiKey } : {}),
+    ...(call.openAiFrames === true && spec.passThroughFrames === true ? { frames: true } : {}),
   });
 }
 

@@ -61,6 +61,12 @@ export interface OpenAiCompatibleSpec {
   classifyError?(status: number, detail: UpstreamErrorDetail | undefined): ErrorCode | undefined;
   /** Adjusts normalised usage from vendor-specific fields. */
   mapUsage?(usage: Usage, raw: OpenAiRawUsage): Usage;
+  /**
+   * Plain middle stream chunks may be forwarded verbatim to OpenAI-dialect clients
+   * (`openai-frames` events, core/chat.ts) when the call asks for it. Only for vendors whose
+   * plain chunks need no rewriting (generic OpenAI format, no quirks).
+   */
+  passThroughFrames?: boolean;
 }
 
 /** Joins a base URL and a path without doubling or losing the slash. */

@@ -16,7 +16,7 @@
  *   `message_delta.usage` carries input, cache and cumulative output tokens of the billed usage.
  */
 import type { ChatStreamEvent, FinishReason, Usage } from '../../../core/chat.js';
-import type { HubError } from '../../../core/errors.js';
+import { HubError } from '../../../core/errors.js';
 import { errorSseFrame, type ErrorWireOptions } from '../../errors/http-error-response.js';
 import { toAnthropicStopReason, toAnthropicUsage } from './anthropic-message-response.js';
 
@@ -99,6 +99,9 @@ export class AnthropicStreamEncoder {
       case 'finish':
         this.finishReason = event.finishReason;
         return head + this.closeOpen();
+      case 'openai-frames':
+        // Only asked for by OpenAI-dialect requests (UpstreamCall.openAiFrames).
+        throw new HubError('internal_error', 'An OpenAI pass-through stream event reached the Anthropic encoder.');
     }
   }
 

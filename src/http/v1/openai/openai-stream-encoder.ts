@@ -6,6 +6,10 @@
  * stream by `index`; the finish chunk has `"delta":{}`; with `include_usage` every chunk carries
  * `"usage":null` and one `"choices":[]` chunk with the full usage precedes `data: [DONE]`.
  *
+ * `openai-frames` events (plain middle chunks of an OpenAI-format upstream) are written as the
+ * upstream sent them, one `data:` frame per chunk; the first chunk, the finish chunk and the
+ * usage chunk are always the hub's own.
+ *
  * The route owns the usage: the upstream `usage` event is remembered, but `usage(u)` (the
  * billed usage, possibly estimated) always wins, whatever the order of the calls.
  */
@@ -18,9 +22,9 @@ import { toOpenAiUsage } from './openai-chat-response.js';
 export interface OpenAiStreamEncoderOptions {
   /** The client sent `stream_options.include_usage: true`. */
   includeUsage: boolean;
-  /** Overrides the upstream's model name on every chunk. */
+  /** Overrides the upstream's model name on every chunk (not inside `openai-frames`). */
   model?: string;
-  /** Overrides the upstream's id on every chunk. */
+  /** Overrides the upstream's id on every chunk (not inside `openai-frames`). */
   id?: string;
 }
 
@@ -73,6 +77,8 @@ export class OpenAiStreamEncoder {
         return head + this.chunk({ tool_calls: [{ index: event.index, function: { arguments: event.argumentsDelta } }] });
       case 'finish':
         return head + this.chunk({}, event.finishReason);
+      case 'openai-frames':
+        return head + framesText(event.data);
     }
   }
 
@@ -127,4 +133,11 @@ export class OpenAiStreamEncoder {
     const usage = this.opts.includeUsage ? ',"usage":null' : '';
     return `${this.prefix}${JSON.stringify(delta)},"logprobs":null,"finish_reason":${finish}}]${usage}}\n\n`;
   }
+}
+
+/** Upstream chunk JSON texts as SSE frames, verbatim. */
+function framesText(data: readonly string[]): string {
+  let out = '';
+  for (const json of data) out += `data: ${json}\n\n`;
+  return out;
 }
