@@ -90,6 +90,11 @@ export interface RequestContext {
   promptRef?: string;
   /** The client's `Cache-Control` header: `no-cache` / `no-store` bypass the response cache. */
   cacheControl?: string;
+  /**
+   * The stream goes to an OpenAI-dialect encoder, which accepts `openai-frames` events
+   * (core/chat.ts); passed on to every attempt as `UpstreamCall.openAiFrames`.
+   */
+  openAiFrames?: boolean;
 }
 
 /** Non-stream result: the response with the BILLED usage (estimated if the upstream gave none). */
@@ -392,6 +397,7 @@ export class Gateway {
       idleTimeoutMs: this.deps.options.idleTimeoutMs,
       // Streams report their first token instead (openStream): that is their time to first byte.
       ...(stream ? {} : { onResponseHead: () => scheduler.attemptFirstByte(deployment.id, attemptId) }),
+      ...(stream && ctx.openAiFrames === true ? { openAiFrames: true } : {}),
     };
     return {
       attemptId, hold, deployment, adapter, call, attempt, startedAt,

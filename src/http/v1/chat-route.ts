@@ -30,6 +30,8 @@ export function registerChatRoute(app: FastifyInstance, path: string, dialect: C
       return dialect.encodeResponse(outcome.response, meta, chatRequest);
     }
 
+    // Only the OpenAI encoder takes upstream chunks verbatim (`openai-frames` events).
+    if (dialect.name === 'openai') ctx.openAiFrames = true;
     const outcome = await deps.gateway.openStream(ctx, chatRequest);
     reply.hijack();
     const res = reply.raw;
