@@ -16,6 +16,7 @@ import { HubError, toHubError } from '../core/errors.js';
 import type { Clock, Logger } from '../core/ports.js';
 import type { ProviderAdapter } from '../core/provider.js';
 import type { AttemptResult, Scheduler } from '../core/scheduling.js';
+import { upstreamOf } from './upstream-target.js';
 
 export interface HealthProberOptions {
   /** How often to look. Default 5 s. */
@@ -78,10 +79,9 @@ export class HealthProber {
   }
 
   private async probe(d: Deployment): Promise<void> {
-    const catalog = this.deps.catalog.current();
-    const provider = catalog.providers.get(d.providerId);
-    const adapter = provider ? this.deps.adapters.get(provider.kind) : undefined;
-    if (!provider || !adapter?.probe) return;
+    const upstream = upstreamOf(this.deps.catalog.current(), d, this.deps.adapters);
+    if (typeof upstream === 'string' || !upstream.adapter.probe) return;
+    const { adapter, target } = upstream;
     const attemptId = `probe-${++this.sequence}`;
     const startedAt = this.deps.clock.now();
     const estimate = this.deps.scheduler.healthOf?.(d.id)?.latencyMs;
@@ -89,17 +89,8 @@ export class HealthProber {
     this.deps.scheduler.attemptStarted(d.id, attemptId);
     let result: AttemptResult = 'ok';
     try {
-      const apiKey = catalog.secrets.get(provider.id);
-      await adapter.probe({
-        target: {
-          deploymentId: d.id,
-          baseUrl: provider.baseUrl ?? adapter.defaultBaseUrl,
-          model: d.model,
-          ...(apiKey !== undefined ? { apiKey } : {}),
-          headers: provider.headers,
-          options: d.options ? { ...provider.options, ...d.options } : provider.options,
-          allowPrivateNetwork: provider.allowPrivateNetwork,
-        },
+      await adapter.probe?.({
+        target,
         egress: this.deps.egress,
         signal: AbortSignal.timeout(this.opts.timeoutMs),
         requestId: attemptId,

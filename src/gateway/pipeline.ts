@@ -21,7 +21,7 @@ import type { Deployment, Principal, UsageEvent, UsageStatus } from '../core/dom
 import type { Egress } from '../core/egress.js';
 import { HubError, toHubError } from '../core/errors.js';
 import type { Clock, LedgerWriter, Logger } from '../core/ports.js';
-import type { ProviderAdapter, UpstreamCall, UpstreamTarget } from '../core/provider.js';
+import type { ProviderAdapter, UpstreamCall } from '../core/provider.js';
 import type { RoutingHints } from '../core/routing-hints.js';
 import type { RouteCandidate, RoutePlan, RouteRequest, Scheduler } from '../core/scheduling.js';
 import { RequestAdmission, type AdmissionDeps, type AttemptHold } from './admission.js';
@@ -31,6 +31,7 @@ import { buildUsageEvent } from './accounting/usage-row.js';
 import { emptyPlanError, FAILED_STATUS, feedbackResult } from './attempt-outcome.js';
 import { committedStream } from './committed-stream.js';
 import { createAttemptSignal } from './resilience/attempt-signal.js';
+import { upstreamOf, type Upstream } from './upstream-target.js';
 import { DEFAULT_RETRY_OPTIONS, decideNextStep, type RetryOptions } from './resilience/retry-policy.js';
 import { RetryBudget, type RetryBudgetOptions } from './resilience/retry-budget.js';
 import { estimateInputTokens, estimateTextTokens } from './routing/estimate-tokens.js';
@@ -146,10 +147,8 @@ interface AttemptEnv {
   dispose(): void;
 }
 
-interface UpstreamOf {
+interface UpstreamOf extends Upstream {
   deployment: Deployment;
-  adapter: ProviderAdapter;
-  target: UpstreamTarget;
 }
 
 export class Gateway {
@@ -385,7 +384,7 @@ export class Gateway {
     hold: AttemptHold | undefined,
     stream: boolean,
   ): AttemptEnv {
-    const { adapter, target } = this.upstreamOf(deployment);
+    const { adapter, target } = this.upstreamFor(deployment);
     const attemptId = `${ctx.requestId}#${attempt}`;
     const scheduler = this.deps.scheduler;
     const call: UpstreamCall = {
@@ -410,7 +409,7 @@ export class Gateway {
    * The adapter and upstream target of a deployment, worked out once per catalog snapshot
    * (catalogs are immutable; a reload brings a new one): adapters may cache per target object.
    */
-  private upstreamOf(deployment: Deployment): UpstreamOf {
+  private upstreamFor(deployment: Deployment): UpstreamOf {
     const catalog = this.deps.catalog.current();
     let byDeployment = this.upstreams.get(catalog);
     if (!byDeployment) {
@@ -419,21 +418,9 @@ export class Gateway {
     }
     const known = byDeployment.get(deployment.id);
     if (known && known.deployment === deployment) return known;
-    const provider = catalog.providers.get(deployment.providerId);
-    if (!provider) throw new HubError('internal_error', `deployment ${deployment.id} references a missing provider`);
-    const adapter = this.deps.adapters.get(provider.kind);
-    if (!adapter) throw new HubError('internal_error', `no adapter for provider kind ${provider.kind}`);
-    const apiKey = catalog.secrets.get(provider.id);
-    const target: UpstreamTarget = {
-      deploymentId: deployment.id,
-      baseUrl: provider.baseUrl ?? adapter.defaultBaseUrl,
-      model: deployment.model,
-      ...(apiKey !== undefined ? { apiKey } : {}),
-      headers: provider.headers,
-      options: deployment.options ? { ...provider.options, ...deployment.options } : provider.options,
-      allowPrivateNetwork: provider.allowPrivateNetwork,
-    };
-    const upstream = { deployment, adapter, target };
+    const resolved = upstreamOf(catalog, deployment, this.deps.adapters);
+    if (typeof resolved === 'string') throw new HubError('internal_error', resolved);
+    const upstream = { deployment, ...resolved };
     byDeployment.set(deployment.id, upstream);
     return upstream;
   }
