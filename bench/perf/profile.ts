@@ -42,7 +42,8 @@ async function main(): Promise<void> {
     const extraFlags = get('node-flags', '').split(',').filter((f) => f !== '');
     running = await target.start({ upstreamOrigin, gatewayCore: 1, nodeFlags: [...extraFlags, '--cpu-prof', `--cpu-prof-dir=${profDir}`], workDir, script });
     await runThroughput(running, 'json', connections, 1);
-    for (const mode of ['json', 'stream'] as const) {
+    const modes = get('modes', 'json,stream').split(',').filter((m): m is 'json' | 'stream' => m === 'json' || m === 'stream');
+    for (const mode of modes) {
       const r = await runThroughput(running, mode, connections, seconds);
       process.stdout.write(`${target.name} ${mode}: ${r.rps.toFixed(0)} rps, ${r.cpuUsPerReq?.toFixed(0)} µs/req (profiler on), failed ${r.failed}\n`);
     }
