@@ -189,7 +189,16 @@ function asError(reason: unknown): Error {
   return reason instanceof Error ? reason : new Error('aborted', { cause: reason });
 }
 
+/** Response headers with lowercase names and multi-values joined; undici's own object when it already is that. */
 function inboundHeaders(headers: IncomingHttpHeaders): Record<string, string | undefined> {
+  let plain = true;
+  for (const name in headers) {
+    if (typeof headers[name] !== 'string' || name !== name.toLowerCase()) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) return headers as Record<string, string>;
   const out: Record<string, string | undefined> = {};
   for (const name in headers) {
     const value = headers[name];
