@@ -157,6 +157,9 @@ export function createEgress(options: EgressOptions = {}): Egress {
           bodyTimeout: req.idleTimeoutMs ?? opts.idleTimeoutMs,
         }, exchange);
       } catch (err) {
+        // Release the cancel listener; the head's rejection is this throw.
+        exchange.fail(err);
+        exchange.head.catch(() => undefined);
         throw toEgressError(err, host, req.signal, 'request');
       }
       return exchange.head;

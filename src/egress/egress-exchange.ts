@@ -101,7 +101,8 @@ export class Exchange implements Dispatcher.DispatchHandler {
     this.fail(error);
   }
 
-  private fail(error: unknown): void {
+  /** Ends the exchange with an error (undici's, an abort, or a dispatch that threw). */
+  fail(error: unknown): void {
     if (this.ended || this.failure !== undefined) return;
     this.failure = error;
     this.release();
