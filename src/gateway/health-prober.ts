@@ -16,7 +16,7 @@ import { HubError, toHubError } from '../core/errors.js';
 import type { Clock, Logger } from '../core/ports.js';
 import type { ProviderAdapter } from '../core/provider.js';
 import type { AttemptResult, Scheduler } from '../core/scheduling.js';
-import { upstreamOf } from './upstream-target.js';
+import { UpstreamTargets } from './upstream-target.js';
 
 export interface HealthProberOptions {
   /** How often to look. Default 5 s. */
@@ -45,9 +45,11 @@ export class HealthProber {
   private readonly lastIdleProbe = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private sequence = 0;
+  private readonly upstreams: UpstreamTargets;
 
   constructor(private readonly deps: HealthProberDeps) {
     this.opts = { ...DEFAULT_HEALTH_PROBER_OPTIONS, ...deps.options };
+    this.upstreams = new UpstreamTargets(deps.adapters);
   }
 
   start(): void {
@@ -79,7 +81,7 @@ export class HealthProber {
   }
 
   private async probe(d: Deployment): Promise<void> {
-    const upstream = upstreamOf(this.deps.catalog.current(), d, this.deps.adapters);
+    const upstream = this.upstreams.of(this.deps.catalog.current(), d);
     if (typeof upstream === 'string' || !upstream.adapter.probe) return;
     const { adapter, target } = upstream;
     const attemptId = `probe-${++this.sequence}`;

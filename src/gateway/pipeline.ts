@@ -8,7 +8,7 @@
  * stream with an error (the caller writes a well-formed SSE error event).
  */
 import type { CancelSignal } from '../core/cancel.js';
-import type { Catalog, CatalogSource } from '../core/catalog.js';
+import type { CatalogSource } from '../core/catalog.js';
 import type {
   ChatRequest,
   ChatResponse,
@@ -31,7 +31,7 @@ import { buildUsageEvent } from './accounting/usage-row.js';
 import { emptyPlanError, FAILED_STATUS, feedbackResult } from './attempt-outcome.js';
 import { committedStream } from './committed-stream.js';
 import { createAttemptSignal } from './resilience/attempt-signal.js';
-import { upstreamOf, type Upstream } from './upstream-target.js';
+import { UpstreamTargets } from './upstream-target.js';
 import { DEFAULT_RETRY_OPTIONS, decideNextStep, type RetryOptions } from './resilience/retry-policy.js';
 import { RetryBudget, type RetryBudgetOptions } from './resilience/retry-budget.js';
 import { estimateInputTokens, estimateTextTokens } from './routing/estimate-tokens.js';
@@ -147,17 +147,14 @@ interface AttemptEnv {
   dispose(): void;
 }
 
-interface UpstreamOf extends Upstream {
-  deployment: Deployment;
-}
-
 export class Gateway {
   private readonly cache: ChatCacheHook | undefined;
   private readonly retryBudget: RetryBudget;
-  private readonly upstreams = new WeakMap<Catalog, Map<string, UpstreamOf>>();
+  private readonly upstreams: UpstreamTargets;
 
   constructor(private readonly deps: GatewayDeps) {
     this.retryBudget = new RetryBudget(deps.clock, deps.options.retryBudget);
+    this.upstreams = new UpstreamTargets(deps.adapters);
     this.cache = deps.responseCache
       ? new ChatCacheHook({ cache: deps.responseCache, clock: deps.clock, logger: deps.logger, ...(deps.onCacheResult ? { onResult: deps.onCacheResult } : {}) })
       : undefined;
@@ -384,7 +381,9 @@ export class Gateway {
     hold: AttemptHold | undefined,
     stream: boolean,
   ): AttemptEnv {
-    const { adapter, target } = this.upstreamFor(deployment);
+    const upstream = this.upstreams.of(this.deps.catalog.current(), deployment);
+    if (typeof upstream === 'string') throw new HubError('internal_error', upstream);
+    const { adapter, target } = upstream;
     const attemptId = `${ctx.requestId}#${attempt}`;
     const scheduler = this.deps.scheduler;
     const call: UpstreamCall = {
@@ -403,26 +402,6 @@ export class Gateway {
       disarmTimeout: () => attemptSignal.disarmTimeout(),
       dispose: () => attemptSignal.dispose(),
     };
-  }
-
-  /**
-   * The adapter and upstream target of a deployment, worked out once per catalog snapshot
-   * (catalogs are immutable; a reload brings a new one): adapters may cache per target object.
-   */
-  private upstreamFor(deployment: Deployment): UpstreamOf {
-    const catalog = this.deps.catalog.current();
-    let byDeployment = this.upstreams.get(catalog);
-    if (!byDeployment) {
-      byDeployment = new Map();
-      this.upstreams.set(catalog, byDeployment);
-    }
-    const known = byDeployment.get(deployment.id);
-    if (known && known.deployment === deployment) return known;
-    const resolved = upstreamOf(catalog, deployment, this.deps.adapters);
-    if (typeof resolved === 'string') throw new HubError('internal_error', resolved);
-    const upstream = { deployment, ...resolved };
-    byDeployment.set(deployment.id, upstream);
-    return upstream;
   }
 
   /** Ledger row + health feedback for one attempt. Exactly once per dispatched attempt. */
