@@ -164,7 +164,7 @@ export interface ChatResponse {
  *   provider spec allows it; never the first chunk of a stream (that one yields `message-start`).
  * - Only for "plain" chunks: one text content delta, no finish reason, no usage, no tool calls,
  *   no reasoning, no refusal text, no error (classifier: `isPlainMiddleChunk` in
- *   providers/shared/openai-compatible-stream.ts). Such a chunk is, for every other purpose,
+ *   providers/shared/openai-frames.ts). Such a chunk is, for every other purpose,
  *   a `text-delta` of its content.
  * - `data`: the SSE data payloads (one JSON text each, no line breaks), in stream order.
  * - `text()`: the concatenated content text of `data`, parsed lazily (for usage estimates).

@@ -15,7 +15,8 @@ import { createDeepSeekAdapter } from '../../src/providers/deepseek/deepseek-ada
 import { createOpenAiAdapter, OPENAI_SPEC } from '../../src/providers/openai/openai-adapter.js';
 import { createOpenAiCompatibleProviderAdapter } from '../../src/providers/openai-compatible/openai-compatible-adapter.js';
 import { createQwenAdapter } from '../../src/providers/qwen/qwen-adapter.js';
-import { isPlainMiddleChunk, openAiFramesEvent, PlainChunkClassifier, readOpenAiStream } from '../../src/providers/shared/openai-compatible-stream.js';
+import { readOpenAiStream } from '../../src/providers/shared/openai-compatible-stream.js';
+import { isPlainMiddleChunk, openAiFramesEvent, PlainChunkClassifier } from '../../src/providers/shared/openai-frames.js';
 import { startOpenAiFake, type FakeUpstream } from '../fakes/index.js';
 
 const head = { id: 'c1', object: 'chat.completion.chunk', created: 1700000000, model: 'gpt-x', system_fingerprint: 'fp_1' };
